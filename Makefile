@@ -1,0 +1,31 @@
+# nnlab's front door. `make run` and `make test` do all the set-up on a fresh Debian 12.
+BUILD ?= build
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: all setup build run test bench fixtures clean
+
+all: build
+
+setup:
+	@bash scripts/setup.sh
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+
+build: setup $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+# The default experiment (until the CLI lands: the end-to-end logistic-regression check).
+run: build
+	$(BUILD)/tests/test_end_to_end
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	NNLAB_WITH_TORCH=1 bash scripts/setup.sh
+	bash bench/run.sh $(ARGS)
+
+clean:
+	rm -rf $(BUILD)

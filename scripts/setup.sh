@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian packages nnlab needs, and only those that are missing. Idempotent.
+# Uses sudo when not run as root. Prints what it installs.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config   # compiler and build
+  libdnnl-dev                        # oneDNN: matrix products and convolutions
+  libfmt-dev                         # fmt: error messages and text output
+  libgtest-dev                       # GoogleTest: the test suite
+  libbenchmark-dev                   # Google Benchmark: bench/ micro-benchmarks
+  dataset-fashion-mnist              # the default dataset
+)
+if [ "${NNLAB_WITH_TORCH:-0}" = 1 ]; then
+  packages+=(python3-torch python3-numpy)  # reference side of `make bench` and `make fixtures`
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "setup: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo=sudo
+fi
+echo "setup: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

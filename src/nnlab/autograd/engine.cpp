@@ -1,0 +1,149 @@
+#include "nnlab/autograd/engine.h"
+
+#include <atomic>
+#include <vector>
+
+#include "nnlab/autograd/node.h"
+#include "nnlab/core/check.h"
+#include "nnlab/tensor/copy.h"
+
+namespace nnlab::autograd {
+
+namespace {
+
+// a + b into a new tensor: accumulation never writes in place, so a gradient tensor that
+// two inputs share (add passes grad_out through) is never changed behind the other's back.
+template <typename T>
+void add_contiguous(const Tensor& a, const Tensor& b, const Tensor& out) {
+  const T* x = a.data<T>();
+  const T* y = b.data<T>();
+  T* z = out.data<T>();
+  for (std::int64_t i = 0, n = out.numel(); i < n; ++i) z[i] = x[i] + y[i];
+}
+
+Tensor sum_of(const Tensor& a, const Tensor& b) {
+  Tensor out = Tensor::empty(a.shape(), a.dtype());
+  const Tensor x = contiguous(a), y = contiguous(b);
+  if (a.dtype() == DType::f32) add_contiguous<float>(x, y, out);
+  else add_contiguous<double>(x, y, out);
+  return out;
+}
+
+void accumulate_into_leaf(TensorImpl& leaf, Tensor grad) {
+  if (leaf.grad) {
+    leaf.grad = IntrusivePtr<TensorImpl>(sum_of(Tensor(leaf.grad), grad).impl());
+    return;
+  }
+  // A leaf's .grad is the user's to change in place (clipping, optimisers), so it must not
+  // share storage with anything else.
+  const bool exclusive = grad.impl()->ref_count() == 1 && grad.impl()->storage->ref_count() == 1;
+  leaf.grad = IntrusivePtr<TensorImpl>((exclusive ? grad : clone(grad)).impl());
+}
+
+}  // namespace
+
+class Engine {
+ public:
+  static void run(const Tensor& root, Tensor grad_root, bool retain_graph) {
+    Node* root_node = static_cast<Node*>(root.grad_fn());
+    count_incoming_edges(root_node);
+    root_node->grad_accum_ = std::move(grad_root);
+    // Owning handles: clearing a finished node's edges may drop the last other reference.
+    std::vector<IntrusivePtr<Node>> ready{IntrusivePtr<Node>(root_node)};
+    std::vector<Tensor> slots;
+    NoGradGuard no_grad;
+    while (!ready.empty()) {
+      const IntrusivePtr<Node> node = std::move(ready.back());
+      ready.pop_back();
+      NNLAB_CHECK(!node->released_, Error,
+                  "backward: the graph through '{}' was already freed by an earlier backward(); pass "
+                  "retain_graph=true to the first call to run backward twice",
+                  node->name());
+      const Tensor grad_out = std::move(node->grad_accum_);
+      node->grad_accum_ = Tensor();
+      slots.assign(node->edges_.size(), Tensor());
+      GradSink sink(*node, slots);
+      node->backward(grad_out, sink);
+      for (std::size_t i = 0; i < node->edges_.size(); ++i) {
+        Edge& edge = node->edges_[i];
+        if (!edge.active()) continue;
+        NNLAB_CHECK(slots[i].defined(), InternalError, "{} backward: no gradient written for input {}", node->name(),
+                    i);
+        if (edge.leaf) {
+          accumulate_into_leaf(*edge.leaf, std::move(slots[i]));
+          continue;
+        }
+        Node* next = edge.node.get();
+        next->grad_accum_ = next->grad_accum_.defined() ? sum_of(next->grad_accum_, slots[i]) : std::move(slots[i]);
+        if (--next->pending_ == 0) ready.push_back(edge.node);
+      }
+      if (!retain_graph) {
+        node->released_ = true;
+        node->edges_.clear();  // drops the parents, and with them their saved tensors
+      }
+    }
+  }
+
+ private:
+  // Sets pending_ of every node reachable from root to its number of incoming edges, so a
+  // node runs only after all its consumers have sent their gradients.
+  static void count_incoming_edges(Node* root) {
+    static std::atomic<std::uint64_t> pass_counter{0};
+    const std::uint64_t pass = ++pass_counter;
+    root->visit_pass_ = pass;
+    root->pending_ = 0;
+    std::vector<Node*> stack{root};
+    while (!stack.empty()) {
+      Node* node = stack.back();
+      stack.pop_back();
+      for (const Edge& edge : node->edges_) {
+        Node* next = edge.node.get();
+        if (next == nullptr) continue;
+        if (next->visit_pass_ != pass) {
+          next->visit_pass_ = pass;
+          next->pending_ = 0;
+          next->grad_accum_ = Tensor();
+          stack.push_back(next);
+        }
+        ++next->pending_;
+      }
+    }
+  }
+};
+
+void backward(const Tensor& root, const Tensor& grad_root, bool retain_graph) {
+  NNLAB_CHECK(root.defined(), ValueError, "backward: called on an undefined tensor");
+  NNLAB_CHECK(root.requires_grad(), ValueError,
+              "backward: the tensor does not require grad and has no grad_fn (did every input have "
+              "requires_grad off, or was it computed under NoGradGuard?)");
+  Tensor grad = grad_root;
+  if (!grad.defined()) {
+    NNLAB_CHECK(root.numel() == 1, ShapeError,
+                "backward: a gradient can be implied only for a one-element output, got shape {}; pass grad", root.shape());
+    grad = Tensor::ones(root.shape(), root.dtype());
+  }
+  NNLAB_CHECK(grad.shape() == root.shape() && grad.dtype() == root.dtype(), ShapeError,
+              "backward: grad must be {} {} like the output, got {} {}", root.shape(), root.dtype(), grad.shape(),
+              grad.dtype());
+  if (root.is_leaf()) {
+    accumulate_into_leaf(*root.impl(), clone(grad));
+    return;
+  }
+  Engine::run(root, contiguous(grad), retain_graph);
+}
+
+bool should_record(std::initializer_list<Tensor> inputs) {
+  if (!grad_enabled()) return false;
+  for (const Tensor& t : inputs) {
+    if (t.defined() && t.requires_grad()) return true;
+  }
+  return false;
+}
+
+}  // namespace nnlab::autograd
+
+namespace nnlab {
+
+void Tensor::backward(const Tensor& grad, bool retain_graph) const { autograd::backward(*this, grad, retain_graph); }
+
+}  // namespace nnlab

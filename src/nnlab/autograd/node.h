@@ -1,0 +1,96 @@
+#pragma once
+// Graph nodes. An op that records history allocates one <Op>Backward node per call; the node
+// saves what its backward needs and points at the nodes (or leaves) that made its inputs.
+//
+// Contract: backward(grad_out, grads) *writes* one gradient per input i with grads.wants(i),
+// of that input's shape and dtype, via grads.output(i) or grads.set(i, ...). The engine *adds*
+// it into that input's accumulated gradient. backward runs with grad mode off.
+#include <initializer_list>
+#include <string_view>
+#include <vector>
+
+#include "nnlab/autograd/grad_mode.h"
+#include "nnlab/tensor/tensor.h"
+
+namespace nnlab::autograd {
+
+class Node;
+
+// Where the gradient of one input goes: the node that produced it, or the leaf tensor that
+// accumulates it in .grad, or nowhere (the input does not require grad).
+struct Edge {
+  IntrusivePtr<Node> node;
+  IntrusivePtr<TensorImpl> leaf;
+  Shape shape;  // the input's shape and dtype: what its gradient must look like
+  DType dtype = DType::f32;
+  bool active() const { return node || leaf; }
+};
+
+class GradSink {
+ public:
+  GradSink(const Node& node, std::vector<Tensor>& slots);
+  bool wants(int input) const;
+  // A fresh uninitialised tensor of input `input`'s shape and dtype, to be fully written.
+  const Tensor& output(int input);
+  // Hands over a computed gradient; it must have the input's shape and dtype.
+  void set(int input, Tensor grad);
+
+ private:
+  const Node& node_;
+  std::vector<Tensor>& slots_;
+};
+
+class Node : public GradFn {
+ public:
+  ~Node() override;
+  virtual std::string_view name() const = 0;
+  virtual void backward(const Tensor& grad_out, GradSink& grads) = 0;
+
+  const std::vector<Edge>& edges() const { return edges_; }
+  const Shape& out_shape() const { return out_shape_; }
+  DType out_dtype() const { return out_dtype_; }
+
+ private:
+  friend class Engine;
+  template <typename NodeT>
+  friend NodeT& record(const Tensor& out, std::initializer_list<Tensor> inputs);
+
+  std::vector<Edge> edges_;
+  Shape out_shape_;
+  DType out_dtype_ = DType::f32;
+  bool released_ = false;  // backward ran without retain_graph
+  // Engine scratch, valid only during one backward pass.
+  Tensor grad_accum_;
+  int pending_ = 0;
+  std::uint64_t visit_pass_ = 0;
+};
+
+// True when grad mode is on and any input requires grad: then the op must record.
+bool should_record(std::initializer_list<Tensor> inputs);
+
+// Creates a NodeT for `out`, wires an edge to each input (in order: input i of the node is
+// the i-th tensor here) and makes it out's grad_fn. Returns the node so the op can save state.
+template <typename NodeT>
+NodeT& record(const Tensor& out, std::initializer_list<Tensor> inputs) {
+  auto node = make_intrusive<NodeT>();
+  node->edges_.reserve(inputs.size());
+  for (const Tensor& input : inputs) {
+    Edge edge;
+    if (input.defined()) {
+      edge.shape = input.shape();
+      edge.dtype = input.dtype();
+      if (input.grad_fn() != nullptr) {
+        edge.node = IntrusivePtr<Node>(static_cast<Node*>(input.grad_fn()));
+      } else if (input.requires_grad()) {
+        edge.leaf = IntrusivePtr<TensorImpl>(input.impl());
+      }
+    }
+    node->edges_.push_back(std::move(edge));
+  }
+  node->out_shape_ = out.shape();
+  node->out_dtype_ = out.dtype();
+  out.set_grad_fn(node);
+  return *node;
+}
+
+}  // namespace nnlab::autograd

@@ -1,0 +1,63 @@
+#pragma once
+// A reference-counted base and its smart pointer. Lighter than shared_ptr (one pointer,
+// count inside the object); the count is atomic because batches cross the loader thread.
+#include <atomic>
+#include <cstdint>
+#include <utility>
+
+namespace nnlab {
+
+class RefCounted {
+ public:
+  RefCounted() = default;
+  RefCounted(const RefCounted&) = delete;
+  RefCounted& operator=(const RefCounted&) = delete;
+  virtual ~RefCounted() = default;
+
+  void add_ref() const { refs_.fetch_add(1, std::memory_order_relaxed); }
+  // Returns true when the last reference went away.
+  bool drop_ref() const { return refs_.fetch_sub(1, std::memory_order_acq_rel) == 1; }
+  std::int32_t ref_count() const { return refs_.load(std::memory_order_relaxed); }
+
+ private:
+  mutable std::atomic<std::int32_t> refs_{0};
+};
+
+template <typename T>
+class IntrusivePtr {
+ public:
+  IntrusivePtr() = default;
+  explicit IntrusivePtr(T* ptr) : ptr_(ptr) {
+    if (ptr_) ptr_->add_ref();
+  }
+  IntrusivePtr(const IntrusivePtr& other) : IntrusivePtr(other.ptr_) {}
+  IntrusivePtr(IntrusivePtr&& other) noexcept : ptr_(std::exchange(other.ptr_, nullptr)) {}
+  template <typename U>
+  IntrusivePtr(const IntrusivePtr<U>& other) : IntrusivePtr(other.get()) {}
+  ~IntrusivePtr() { reset(); }
+
+  IntrusivePtr& operator=(IntrusivePtr other) noexcept {
+    std::swap(ptr_, other.ptr_);
+    return *this;
+  }
+
+  void reset() {
+    if (ptr_ && ptr_->drop_ref()) delete ptr_;
+    ptr_ = nullptr;
+  }
+  T* get() const { return ptr_; }
+  T* operator->() const { return ptr_; }
+  T& operator*() const { return *ptr_; }
+  explicit operator bool() const { return ptr_ != nullptr; }
+  friend bool operator==(const IntrusivePtr& a, const IntrusivePtr& b) { return a.ptr_ == b.ptr_; }
+
+ private:
+  T* ptr_ = nullptr;
+};
+
+template <typename T, typename... Args>
+IntrusivePtr<T> make_intrusive(Args&&... args) {
+  return IntrusivePtr<T>(new T(std::forward<Args>(args)...));
+}
+
+}  // namespace nnlab

@@ -1,0 +1,78 @@
+#include <gtest/gtest.h>
+
+#include "nnlab/core/check.h"
+#include "nnlab/tensor/creation.h"
+#include "nnlab/tensor/print.h"
+#include "testing/asserts.h"
+
+namespace nnlab {
+
+TEST(Tensor, CreationFillsValues) {
+  EXPECT_EQ(Tensor::zeros({2, 3}).to_vector<float>(), std::vector<float>(6, 0.0f));
+  EXPECT_EQ(Tensor::ones({2}, DType::f64).to_vector<double>(), (std::vector<double>{1.0, 1.0}));
+  EXPECT_EQ(Tensor::full({3}, 7, DType::i64).to_vector<std::int64_t>(), (std::vector<std::int64_t>{7, 7, 7}));
+  EXPECT_EQ(Tensor::scalar(2.5).dim(), 0);
+  EXPECT_EQ(Tensor::scalar(2.5).item(), 2.5);
+}
+
+TEST(Tensor, FromNestedListsIsRowMajor) {
+  const Tensor t = Tensor::from({{1, 2, 3}, {4, 5, 6}}, DType::f64);
+  EXPECT_EQ(t.shape(), (Shape{2, 3}));
+  EXPECT_EQ(t.to_vector<double>(), (std::vector<double>{1, 2, 3, 4, 5, 6}));
+  expect_throw_with<ShapeError>([] { Tensor::from({{1, 2}, {3}}); }, "every row must have 2 values, got a row of 1");
+}
+
+TEST(Tensor, FromVectorChecksTheCount) {
+  expect_throw_with<ShapeError>([] { Tensor::from_vector(std::vector<float>{1, 2, 3}, {2, 2}); },
+                                "shape [2, 2] needs 4 values, got 3");
+}
+
+TEST(Tensor, ArangeAndLinspaceMatchTorch) {
+  EXPECT_EQ(arange(0, 5).to_vector<float>(), (std::vector<float>{0, 1, 2, 3, 4}));
+  EXPECT_EQ(arange(1, 2, 0.25, DType::f64).to_vector<double>(), (std::vector<double>{1, 1.25, 1.5, 1.75}));
+  EXPECT_EQ(linspace(-1, 1, 5, DType::f64).to_vector<double>(), (std::vector<double>{-1, -0.5, 0, 0.5, 1}));
+}
+
+TEST(Tensor, RandomFactoriesAreSeeded) {
+  Rng a(11), b(11);
+  expect_equal(randn({3, 4}, a), randn({3, 4}, b));
+  expect_equal(rand({5}, a, DType::f64), rand({5}, b, DType::f64));
+  const auto perm = randperm(10, a).to_vector<std::int64_t>();
+  EXPECT_EQ(perm.size(), 10u);
+}
+
+TEST(Tensor, DataChecksDType) {
+  const Tensor t = Tensor::zeros({2});
+  expect_throw_with<DTypeError>([&] { t.data<double>(); }, "tensor holds float32, asked for float64");
+}
+
+TEST(Tensor, ItemNeedsOneElement) {
+  expect_throw_with<ShapeError>([] { Tensor::zeros({2, 2}).item(); }, "expected a tensor with one element, got shape [2, 2]");
+}
+
+TEST(Tensor, RequiresGradOnlyOnFloatLeaves) {
+  const Tensor t = Tensor::zeros({2}).requires_grad_();
+  EXPECT_TRUE(t.requires_grad());
+  EXPECT_TRUE(t.is_leaf());
+  expect_throw_with<DTypeError>([] { Tensor::zeros({2}, DType::i64).requires_grad_(); }, "got int64");
+}
+
+TEST(Tensor, DetachSharesDataButNotHistory) {
+  const Tensor t = Tensor::ones({3}).requires_grad_();
+  const Tensor d = t.detach();
+  EXPECT_FALSE(d.requires_grad());
+  EXPECT_TRUE(d.same_storage(t));
+}
+
+TEST(Tensor, PrintsReadably) {
+  EXPECT_EQ(to_string(Tensor::from({{1, 2}, {3, 4}})),
+            "tensor([[1.0000, 2.0000],\n        [3.0000, 4.0000]], dtype=float32)");
+  EXPECT_EQ(to_string(Tensor::full({2}, 3, DType::i64)), "tensor([3, 3], dtype=int64)");
+  EXPECT_NE(to_string(Tensor::zeros({2000})).find("..."), std::string::npos);  // long tensors are elided
+}
+
+TEST(Tensor, EmptyRejectsNegativeSizes) {
+  expect_throw_with<ShapeError>([] { Tensor::empty({2, -1}); }, "sizes must be non-negative");
+}
+
+}  // namespace nnlab
