@@ -1,0 +1,39 @@
+#include "ops/op_cases.h"
+
+#include <functional>
+
+#include "nnlab/tensor/copy.h"
+#include "nnlab/tensor/creation.h"
+
+namespace nnlab::testing {
+
+std::vector<OpCase>& op_cases() {
+  static std::vector<OpCase> cases;
+  return cases;
+}
+
+RegisterOpCases::RegisterOpCases(std::vector<OpCase> cases) {
+  for (auto& c : cases) op_cases().push_back(std::move(c));
+}
+
+std::vector<Tensor> make_case_inputs(const OpCase& op_case, DType dtype) {
+  Rng rng(std::hash<std::string>{}(op_case.name) & 0xffffffff);
+  std::vector<Tensor> inputs;
+  for (const Shape& shape : op_case.shapes) {
+    Tensor t;
+    switch (op_case.domain) {
+      case Domain::any: t = randn(shape, rng, DType::f64); break;
+      case Domain::away_from_zero: {
+        t = randn(shape, rng, DType::f64);
+        double* p = t.data<double>();
+        for (std::int64_t i = 0; i < t.numel(); ++i) p[i] = p[i] < 0 ? p[i] - 0.1 : p[i] + 0.1;
+        break;
+      }
+      case Domain::positive: t = uniform(shape, 0.5, 2.0, rng, DType::f64); break;
+    }
+    inputs.push_back(to_dtype(t, dtype));
+  }
+  return inputs;
+}
+
+}  // namespace nnlab::testing
