@@ -7,6 +7,7 @@ packages=(
   build-essential cmake pkg-config   # compiler and build
   libdnnl-dev                        # oneDNN: matrix products and convolutions
   libfmt-dev                         # fmt: error messages and text output
+  zlib1g-dev                         # zlib: gzip-compressed dataset files
   libgtest-dev                       # GoogleTest: the test suite
   libbenchmark-dev                   # Google Benchmark: bench/ micro-benchmarks
   dataset-fashion-mnist              # the default dataset
