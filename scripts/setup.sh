@@ -8,6 +8,7 @@ packages=(
   libdnnl-dev                        # oneDNN: matrix products and convolutions
   libfmt-dev                         # fmt: error messages and text output
   zlib1g-dev                         # zlib: gzip-compressed dataset files
+  nlohmann-json3-dev                 # JSON: safetensors headers, metrics logs
   libgtest-dev                       # GoogleTest: the test suite
   libbenchmark-dev                   # Google Benchmark: bench/ micro-benchmarks
   dataset-fashion-mnist              # the default dataset
