@@ -29,3 +29,9 @@ bench: build
 
 clean:
 	rm -rf $(BUILD)
+
+# Regenerates the PyTorch reference fixtures (needs python3-torch) and shows what changed.
+fixtures:
+	NNLAB_WITH_TORCH=1 bash scripts/setup.sh
+	/usr/bin/python3 tests/fixtures/gen_ops.py
+	git status --short tests/fixtures
