@@ -37,7 +37,7 @@ void accumulate_into_leaf(TensorImpl& leaf, Tensor grad) {
   // A leaf's .grad is the user's to change in place (clipping, optimisers), so it must not
   // share storage with anything else.
   const bool exclusive = grad.impl()->ref_count() == 1 && grad.impl()->storage->ref_count() == 1;
-  leaf.grad = IntrusivePtr<TensorImpl>((exclusive ? grad : clone(grad)).impl());
+  leaf.grad = IntrusivePtr<TensorImpl>((exclusive && grad.is_contiguous() ? grad : clone(grad)).impl());
 }
 
 }  // namespace
@@ -74,7 +74,8 @@ class Engine {
           continue;
         }
         Node* next = edge.node.get();
-        next->grad_accum_ = next->grad_accum_.defined() ? sum_of(next->grad_accum_, slots[i]) : std::move(slots[i]);
+        next->grad_accum_ =
+            next->grad_accum_.defined() ? sum_of(next->grad_accum_, slots[i]) : contiguous(std::move(slots[i]));
         if (--next->pending_ == 0) ready.push_back(edge.node);
       }
       if (!retain_graph) {

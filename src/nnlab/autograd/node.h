@@ -5,6 +5,7 @@
 // Contract: backward(grad_out, grads) *writes* one gradient per input i with grads.wants(i),
 // of that input's shape and dtype, via grads.output(i) or grads.set(i, ...). The engine *adds*
 // it into that input's accumulated gradient. backward runs with grad mode off.
+// grad_out is always contiguous, and so is every leaf's .grad.
 #include <initializer_list>
 #include <string_view>
 #include <vector>
