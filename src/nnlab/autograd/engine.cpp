@@ -133,7 +133,7 @@ void backward(const Tensor& root, const Tensor& grad_root, bool retain_graph) {
   Engine::run(root, contiguous(grad), retain_graph);
 }
 
-bool should_record(std::initializer_list<Tensor> inputs) {
+bool should_record(std::span<const Tensor> inputs) {
   if (!grad_enabled()) return false;
   for (const Tensor& t : inputs) {
     if (t.defined() && t.requires_grad()) return true;

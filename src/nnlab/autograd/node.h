@@ -7,6 +7,7 @@
 // it into that input's accumulated gradient. backward runs with grad mode off.
 // grad_out is always contiguous, and so is every leaf's .grad.
 #include <initializer_list>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -54,7 +55,7 @@ class Node : public GradFn {
  private:
   friend class Engine;
   template <typename NodeT>
-  friend NodeT& record(const Tensor& out, std::initializer_list<Tensor> inputs);
+  friend NodeT& record(const Tensor& out, std::span<const Tensor> inputs);
 
   std::vector<Edge> edges_;
   Shape out_shape_;
@@ -67,12 +68,15 @@ class Node : public GradFn {
 };
 
 // True when grad mode is on and any input requires grad: then the op must record.
-bool should_record(std::initializer_list<Tensor> inputs);
+bool should_record(std::span<const Tensor> inputs);
+inline bool should_record(std::initializer_list<Tensor> inputs) {
+  return should_record(std::span<const Tensor>(inputs.begin(), inputs.size()));
+}
 
 // Creates a NodeT for `out`, wires an edge to each input (in order: input i of the node is
 // the i-th tensor here) and makes it out's grad_fn. Returns the node so the op can save state.
 template <typename NodeT>
-NodeT& record(const Tensor& out, std::initializer_list<Tensor> inputs) {
+NodeT& record(const Tensor& out, std::span<const Tensor> inputs) {
   auto node = make_intrusive<NodeT>();
   node->edges_.reserve(inputs.size());
   for (const Tensor& input : inputs) {
@@ -92,6 +96,11 @@ NodeT& record(const Tensor& out, std::initializer_list<Tensor> inputs) {
   node->out_dtype_ = out.dtype();
   out.set_grad_fn(node);
   return *node;
+}
+
+template <typename NodeT>
+NodeT& record(const Tensor& out, std::initializer_list<Tensor> inputs) {
+  return record<NodeT>(out, std::span<const Tensor>(inputs.begin(), inputs.size()));
 }
 
 }  // namespace nnlab::autograd

@@ -52,9 +52,10 @@ class CachingAllocator {
       stats_.system_allocations += 1;
       stats_.system_bytes += cls.bytes;
     }
+    // posix_memalign, unlike aligned_alloc, takes sizes that are not a multiple of the alignment.
     const std::size_t alignment = cls.bytes >= kHugePage ? kHugePage : kAlignment;
-    void* block = std::aligned_alloc(alignment, cls.bytes);
-    if (block == nullptr) throw std::bad_alloc();
+    void* block = nullptr;
+    if (posix_memalign(&block, alignment, cls.bytes) != 0) throw std::bad_alloc();
     // Ask for huge pages where they fit: first touch then costs one fault per 2 MiB.
     if (cls.bytes >= kHugePage) madvise(block, cls.bytes, MADV_HUGEPAGE);
     return block;

@@ -96,7 +96,7 @@ Tensor Tensor::from_vector(const std::vector<T>& values, const Shape& shape) {
   NNLAB_CHECK(static_cast<std::int64_t>(values.size()) == shape.numel(), ShapeError,
               "Tensor::from_vector: shape {} needs {} values, got {}", shape, shape.numel(), values.size());
   Tensor t = empty(shape, dtype_of<T>());
-  std::memcpy(t.data_ptr(), values.data(), values.size() * sizeof(T));
+  if (!values.empty()) std::memcpy(t.data_ptr(), values.data(), values.size() * sizeof(T));
   return t;
 }
 
