@@ -7,6 +7,7 @@
 
 #include "nnlab/core/parallel.h"
 #include "nnlab/core/rng.h"
+#include "nnlab/kernels/cpu/isa.h"
 #include "nnlab/kernels/cpu/loops.h"
 
 namespace nnlab::kernels {
@@ -89,14 +90,13 @@ NNLAB_DROPOUT_INLINE void dropout_range(const MaskParams& m, T scale, const T* x
   }
 }
 
-// Run-time ISA choice; the build itself stays portable (no -march flags).
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+NNLAB_ISA_CLONES
 void dropout_range_f32(const MaskParams& m, float scale, const float* x, float* mask, float* out, std::int64_t begin,
                        std::int64_t end) {
   dropout_range(m, scale, x, mask, out, begin, end);
 }
 
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+NNLAB_ISA_CLONES
 void dropout_range_f64(const MaskParams& m, double scale, const double* x, double* mask, double* out,
                        std::int64_t begin, std::int64_t end) {
   dropout_range(m, scale, x, mask, out, begin, end);

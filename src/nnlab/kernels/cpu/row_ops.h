@@ -9,10 +9,8 @@
 #include <type_traits>
 
 #include "nnlab/kernels/cpu/fast_math.h"
+#include "nnlab/kernels/cpu/isa.h"
 
-// Marks a kernel entry point compiled for AVX-512, AVX2 and the baseline, chosen at run time
-// (the build itself stays portable: no -march flags).
-#define NNLAB_ISA_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #define NNLAB_ROW_INLINE [[gnu::always_inline]] inline
 
 namespace nnlab::kernels::cpu {

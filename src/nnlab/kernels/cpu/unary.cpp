@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "nnlab/kernels/cpu/fast_math.h"
+#include "nnlab/kernels/cpu/isa.h"
 #include "nnlab/kernels/cpu/loops.h"
 
 namespace nnlab::kernels {
@@ -155,23 +156,22 @@ NNLAB_UNARY_INLINE void backward_range(UnaryOp op, const Args<T>& p, const T* s,
 
 #undef NNLAB_UNARY_INLINE
 
-// Run-time ISA choice; the build itself stays portable (no -march flags).
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+NNLAB_ISA_CLONES
 void forward_f32(UnaryOp op, const Args<float>& p, const float* x, float* y, std::int64_t n) {
   forward_range(op, p, x, y, n);
 }
 
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+NNLAB_ISA_CLONES
 void forward_f64(UnaryOp op, const Args<double>& p, const double* x, double* y, std::int64_t n) {
   forward_range(op, p, x, y, n);
 }
 
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+NNLAB_ISA_CLONES
 void backward_f32(UnaryOp op, const Args<float>& p, const float* s, const float* dy, float* dx, std::int64_t n) {
   backward_range(op, p, s, dy, dx, n);
 }
 
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+NNLAB_ISA_CLONES
 void backward_f64(UnaryOp op, const Args<double>& p, const double* s, const double* dy, double* dx,
                   std::int64_t n) {
   backward_range(op, p, s, dy, dx, n);
