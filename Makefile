@@ -16,16 +16,16 @@ $(BUILD)/CMakeCache.txt:
 build: setup $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
-# The default experiment (until the CLI lands: the end-to-end logistic-regression check).
+# The default experiment: an MLP on Fashion-MNIST (the `nnlab` command replaces this example).
 run: build
-	$(BUILD)/tests/test_end_to_end
+	$(BUILD)/examples/mlp_fashion_mnist
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 bench: build
 	NNLAB_WITH_TORCH=1 bash scripts/setup.sh
-	bash bench/run.sh $(ARGS)
+	BUILD=$(BUILD) bash bench/run.sh $(ARGS)
 
 clean:
 	rm -rf $(BUILD)

@@ -1,0 +1,205 @@
+// Matrix-product benchmarks: GFLOP/s of kernels::gemm on square sizes against the machine's
+// sgemm ceiling (oneDNN on a large problem, measured in the same run), and the timings behind
+// the two choices in the GEMM code: nnlab's small kernel vs oneDNN around the crossover
+// (kSmallMaxVolume in kernels/gemm.cpp), and dnnl_sgemm vs a cached matmul primitive
+// (kernels/cpu/gemm_dnnl.cpp). The thresholds were read from
+//   bench_gemm --benchmark_filter=SmallVs --benchmark_repetitions=5 --benchmark_report_aggregates_only
+// once as is and once with OMP_NUM_THREADS=1 (gemm_small is single-threaded, oneDNN is not).
+#include <benchmark/benchmark.h>
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <algorithm>
+#include <span>
+#include <vector>
+
+#include "nnlab/core/rng.h"
+#include "nnlab/kernels/cpu/gemm_backends.h"
+#include "nnlab/kernels/gemm.h"
+
+namespace {
+
+using nnlab::kernels::cpu::GemmProblem;
+
+// Operands of C (M, N) = A (M, K) · op(B), B stored (K, N), or (N, K) when trans_b.
+template <typename T>
+struct Operands {
+  std::vector<T> a, b, c;
+  GemmProblem<T> problem;
+
+  Operands(std::int64_t m, std::int64_t n, std::int64_t k, bool trans_b)
+      : a(static_cast<std::size_t>(m * k)), b(static_cast<std::size_t>(k * n)), c(static_cast<std::size_t>(m * n)) {
+    nnlab::Rng rng(1);
+    rng.fill_normal(std::span<T>(a), 0.0, 1.0);
+    rng.fill_normal(std::span<T>(b), 0.0, 1.0);
+    problem = {.trans_b = trans_b,
+               .m = m,
+               .n = n,
+               .k = k,
+               .a = a.data(),
+               .lda = k,
+               .b = b.data(),
+               .ldb = trans_b ? k : n,
+               .c = c.data(),
+               .ldc = n};
+  }
+};
+
+// With --benchmark_repetitions, each benchmark also reports its extremes: the _min row's time
+// is the fastest repetition (the one least disturbed by other processes on a shared machine,
+// where one descheduled OpenMP thread stalls oneDNN's whole team) and the _max row's GFLOP/s
+// the best rate. (Google Benchmark applies a statistic to times and counters alike.)
+void extremes(benchmark::internal::Benchmark* b) {
+  b->ComputeStatistics("min", [](const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); });
+  b->ComputeStatistics("max", [](const std::vector<double>& v) { return *std::max_element(v.begin(), v.end()); });
+}
+
+void set_flops(benchmark::State& state, double m, double n, double k) {
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(2.0 * m * n * k, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
+}
+
+// (a) Square products through the dispatch, as ops::matmul calls it.
+template <typename T>
+void BM_Gemm(benchmark::State& state) {
+  const std::int64_t n = state.range(0);
+  Operands<T> x(n, n, n, false);
+  const nnlab::DType dtype = nnlab::dtype_of<T>();
+  const nnlab::ConstView a{x.a.data(), dtype, nnlab::Shape{n, n}, nnlab::Shape{n, 1}};
+  const nnlab::ConstView b{x.b.data(), dtype, nnlab::Shape{n, n}, nnlab::Shape{n, 1}};
+  const nnlab::MutView c{x.c.data(), dtype, nnlab::Shape{n, n}, nnlab::Shape{n, 1}};
+  for (auto _ : state) {
+    nnlab::kernels::gemm(a, nnlab::kernels::Transpose::no, b, nnlab::kernels::Transpose::no, c);
+    benchmark::DoNotOptimize(x.c.data());
+  }
+  set_flops(state, n, n, n);
+}
+BENCHMARK(BM_Gemm<float>)
+    ->Name("BM_Matmul_f32")
+    ->RangeMultiplier(2)
+    ->Range(64, 2048)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime()
+    ->Apply(extremes);
+BENCHMARK(BM_Gemm<double>)
+    ->Name("BM_Matmul_f64")
+    ->RangeMultiplier(2)
+    ->Range(64, 1024)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime()
+    ->Apply(extremes);
+
+// (b) The ceiling: oneDNN's sgemm on a problem large enough to run at the machine's peak.
+void BM_SgemmCeiling(benchmark::State& state) {
+  const std::int64_t n = state.range(0);
+  Operands<float> x(n, n, n, false);
+  for (auto _ : state) {
+    nnlab::kernels::cpu::gemm_dnnl(x.problem);
+    benchmark::DoNotOptimize(x.c.data());
+  }
+  set_flops(state, n, n, n);
+}
+BENCHMARK(BM_SgemmCeiling)->Arg(2048)->Arg(4096)->Unit(benchmark::kMillisecond)->UseRealTime()->Apply(extremes);
+
+// (c) The crossover: the same product on each backend. Args: M, N, K, trans_b.
+template <void (*Backend)(const GemmProblem<float>&)>
+void BM_Backend(benchmark::State& state) {
+  Operands<float> x(state.range(0), state.range(1), state.range(2), state.range(3) != 0);
+  for (auto _ : state) {
+    Backend(x.problem);
+    benchmark::DoNotOptimize(x.c.data());
+  }
+  set_flops(state, state.range(0), state.range(1), state.range(2));
+}
+
+// Linear-layer shapes (batch M, width N = K, B transposed as in x · Wᵀ, and not, as in the
+// backward products), cubes around the crossover, and single rows through wide layers.
+void crossover_shapes(benchmark::internal::Benchmark* b) {
+  for (std::int64_t m : {1, 4, 16, 32, 64}) {
+    for (std::int64_t width : {16, 32, 64, 128}) {
+      for (std::int64_t trans_b : {0, 1}) b->Args({m, width, width, trans_b});
+    }
+  }
+  for (std::int64_t n : {24, 32, 40, 48, 56, 64, 72, 80, 96, 112, 128}) {
+    for (std::int64_t trans_b : {0, 1}) b->Args({n, n, n, trans_b});
+  }
+  for (std::int64_t width : {256, 512, 1024}) {  // matrix-vector-like: one long, thin product
+    for (std::int64_t trans_b : {0, 1}) b->Args({1, width, width, trans_b});
+  }
+}
+BENCHMARK(BM_Backend<nnlab::kernels::cpu::gemm_small<float>>)
+    ->Name("BM_SmallVsDnnl/small")
+    ->Apply(crossover_shapes)
+    ->UseRealTime()
+    ->Apply(extremes);
+BENCHMARK(BM_Backend<nnlab::kernels::cpu::gemm_dnnl>)
+    ->Name("BM_SmallVsDnnl/dnnl")
+    ->Apply(crossover_shapes)
+    ->UseRealTime()
+    ->Apply(extremes);
+
+// float64: the small kernel against the blocked one (threads and packing). Args: M, N, K, trans_b.
+template <void (*Backend)(const GemmProblem<double>&)>
+void BM_BackendF64(benchmark::State& state) {
+  Operands<double> x(state.range(0), state.range(1), state.range(2), state.range(3) != 0);
+  for (auto _ : state) {
+    Backend(x.problem);
+    benchmark::DoNotOptimize(x.c.data());
+  }
+  set_flops(state, state.range(0), state.range(1), state.range(2));
+}
+void cubes(benchmark::internal::Benchmark* b) {
+  for (std::int64_t n : {32, 48, 64, 80, 96, 128, 256}) {
+    for (std::int64_t trans_b : {0, 1}) b->Args({n, n, n, trans_b});
+  }
+}
+BENCHMARK(BM_BackendF64<nnlab::kernels::cpu::gemm_small<double>>)
+    ->Name("BM_SmallVsBlockedF64/small")
+    ->Apply(cubes)
+    ->UseRealTime()
+    ->Apply(extremes);
+BENCHMARK(BM_BackendF64<nnlab::kernels::cpu::gemm_blocked<double>>)
+    ->Name("BM_SmallVsBlockedF64/blocked")
+    ->Apply(cubes)
+    ->UseRealTime()
+    ->Apply(extremes);
+
+// Per-call cost of oneDNN's two interfaces: a matmul primitive created once (memory objects
+// reused, only the data handles reset per call, as a shape-keyed cache would) vs dnnl_sgemm.
+void BM_DnnlOverheadPrimitive(benchmark::State& state) {
+  using dnnl::memory;
+  const std::int64_t m = state.range(0), n = state.range(1), k = state.range(2);
+  Operands<float> x(m, n, k, true);
+  const dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+  dnnl::stream stream(engine);
+  const memory::desc a_desc({m, k}, memory::data_type::f32, memory::format_tag::ab);
+  const memory::desc b_desc({k, n}, memory::data_type::f32, memory::format_tag::ba);
+  const memory::desc c_desc({m, n}, memory::data_type::f32, memory::format_tag::ab);
+  const dnnl::matmul primitive(dnnl::matmul::primitive_desc(dnnl::matmul::desc(a_desc, b_desc, c_desc), engine));
+  memory a_mem(a_desc, engine, x.a.data()), b_mem(b_desc, engine, x.b.data()), c_mem(c_desc, engine, x.c.data());
+  for (auto _ : state) {
+    a_mem.set_data_handle(x.a.data());
+    b_mem.set_data_handle(x.b.data());
+    c_mem.set_data_handle(x.c.data());
+    primitive.execute(stream, {{DNNL_ARG_SRC, a_mem}, {DNNL_ARG_WEIGHTS, b_mem}, {DNNL_ARG_DST, c_mem}});
+    benchmark::DoNotOptimize(x.c.data());
+  }
+  set_flops(state, m, n, k);
+}
+void overhead_shapes(benchmark::internal::Benchmark* b) {
+  b->Args({1, 16, 16, 1})->Args({16, 64, 64, 1})->Args({128, 128, 128, 1})->Args({512, 512, 512, 1});
+}
+BENCHMARK(BM_DnnlOverheadPrimitive)
+    ->Name("BM_DnnlOverhead/primitive")
+    ->Apply(overhead_shapes)
+    ->UseRealTime()
+    ->Apply(extremes);
+BENCHMARK(BM_Backend<nnlab::kernels::cpu::gemm_dnnl>)
+    ->Name("BM_DnnlOverhead/sgemm")
+    ->Apply(overhead_shapes)
+    ->UseRealTime()
+    ->Apply(extremes);
+
+}  // namespace
+
+BENCHMARK_MAIN();

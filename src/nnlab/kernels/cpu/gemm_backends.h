@@ -1,0 +1,44 @@
+#pragma once
+// The CPU GEMM backends behind kernels::gemm, on typed row-major operands in BLAS terms:
+//   C (M, N) = alpha · op(A) (M, K) · op(B) (K, N) + beta · C
+// op(X) is X or Xᵀ. Row i of a stored matrix starts at ld·i (ld >= its number of columns).
+// When beta == 0, C is only written (NaNs already in C do not leak), as in BLAS.
+// Callers (kernels/gemm.cpp, tests, benchmarks) have checked sizes and leading dims.
+#include <cstdint>
+
+namespace nnlab::kernels::cpu {
+
+template <typename T>
+struct GemmProblem {
+  bool trans_a = false;
+  bool trans_b = false;
+  std::int64_t m = 0, n = 0, k = 0;
+  T alpha = 1;
+  const T* a = nullptr;
+  std::int64_t lda = 0;  // stored A is (M, K), or (K, M) when trans_a
+  const T* b = nullptr;
+  std::int64_t ldb = 0;  // stored B is (K, N), or (N, K) when trans_b
+  T beta = 0;
+  T* c = nullptr;
+  std::int64_t ldc = 0;
+};
+
+// Naive triple loop accumulating in double: the test oracle. Single-threaded.
+template <typename T>
+void gemm_reference(const GemmProblem<T>& p);
+
+// Register-tiled kernels for products small enough that a library call's overhead dominates
+// (a batch of 1..16 through a 16..64 wide layer). Single-threaded, no allocation unless both
+// operands are transposed. Picks AVX-512 / AVX2 / baseline code at run time.
+template <typename T>
+void gemm_small(const GemmProblem<T>& p);
+
+// Cache-blocked product for large float64 problems (oneDNN has no f64 GEMM on CPU): packs
+// panels of op(B) and runs gemm_small's tiles on them, rows split across nnlab::num_threads().
+template <typename T>
+void gemm_blocked(const GemmProblem<T>& p);
+
+// oneDNN's sgemm; uses nnlab::num_threads() threads (the shared OpenMP pool).
+void gemm_dnnl(const GemmProblem<float>& p);
+
+}  // namespace nnlab::kernels::cpu

@@ -1,0 +1,341 @@
+// GEMM for small products, where oneDNN's per-call overhead costs more than the arithmetic.
+// Tiles of C live in 64-byte vector registers (GCC vector extensions) for the whole K loop.
+// Legend: C (M, N) = alpha · op(A) (M, K) · op(B) (K, N) + beta · C; V = elements per vector.
+//
+// Two tile shapes, by where op(B)'s elements sit along N:
+//   rows form, B not transposed: C row segments += op(A)(i, l) · B row segments (an outer product);
+//   dots form, B transposed (x · Wᵀ of a Linear layer): C(i, j) = A row i · Bₛ row j, both
+//   contiguous along K, V dot products at a time, whose V accumulators one transposing fold
+//   turns into V results (15 shuffle-adds for 16 results instead of 16 horizontal sums).
+#include <cstring>
+#include <utility>
+#include <vector>
+
+#include "nnlab/kernels/cpu/gemm_backends.h"
+
+namespace nnlab::kernels::cpu {
+namespace {
+
+// One 64-byte vector: a zmm register under AVX-512, two ymm under AVX2, four xmm otherwise.
+// The attribute cannot be applied to a dependent type, hence one typedef per element type.
+template <typename T>
+struct Simd;
+template <>
+struct Simd<float> {
+  typedef float Vec __attribute__((vector_size(64)));
+  typedef std::int32_t Index;
+  typedef Index Mask __attribute__((vector_size(64)));  // lane indices and lane selections
+};
+template <>
+struct Simd<double> {
+  typedef double Vec __attribute__((vector_size(64)));
+  typedef std::int64_t Index;
+  typedef Index Mask __attribute__((vector_size(64)));
+};
+template <typename T>
+using Vec = typename Simd<T>::Vec;
+template <typename T>
+using Mask = typename Simd<T>::Mask;
+template <typename T>
+constexpr int kWidth = 64 / sizeof(T);
+
+// Everything below is always_inline so that it compiles into each ISA clone of the entry points.
+// No vector therefore crosses a call boundary, and GCC's note that passing one would change
+// the ABI does not apply.
+#define NNLAB_GEMM_INLINE [[gnu::always_inline]] inline
+#pragma GCC diagnostic ignored "-Wpsabi"
+
+template <typename T, std::size_t... Lane>
+NNLAB_GEMM_INLINE constexpr Mask<T> lane_index(std::index_sequence<Lane...>) {
+  return Mask<T>{static_cast<typename Simd<T>::Index>(Lane)...};
+}
+
+template <typename T>
+NNLAB_GEMM_INLINE Vec<T> load(const T* p) {
+  Vec<T> v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+template <typename T>
+NNLAB_GEMM_INLINE void store(T* p, Vec<T> v) {
+  std::memcpy(p, &v, sizeof v);
+}
+
+// c = alpha · acc + beta · c, reading c only when beta != 0.
+template <typename T>
+NNLAB_GEMM_INLINE void finish(const GemmProblem<T>& p, T* c, Vec<T> acc) {
+  Vec<T> out = acc * p.alpha;
+  if (p.beta != T(0)) out += load(c) * p.beta;
+  store(c, out);
+}
+
+template <typename T>
+NNLAB_GEMM_INLINE void finish(const GemmProblem<T>& p, T* c, T acc) {
+  *c = p.beta != T(0) ? p.alpha * acc + p.beta * *c : p.alpha * acc;
+}
+
+// op(A)(i, l) lives at a[i * row + l * col].
+template <typename T>
+struct OpA {
+  const T* a;
+  std::int64_t row, col;
+  explicit OpA(const GemmProblem<T>& p) : a(p.a), row(p.trans_a ? 1 : p.lda), col(p.trans_a ? p.lda : 1) {}
+  NNLAB_GEMM_INLINE T operator()(std::int64_t i, std::int64_t l) const { return a[i * row + l * col]; }
+};
+
+// --- rows form (B not transposed) ---
+
+// c[r, 0 .. NV·V) (rows ldc apart) = finish(Σ_l op(A)(i0 + r, l) · b[l, 0 .. NV·V))   (b rows ldb apart)
+template <typename T, int R, int NV>
+NNLAB_GEMM_INLINE void rows_tile(const GemmProblem<T>& p, std::int64_t i0, const T* b, std::int64_t ldb, T* c,
+                                 std::int64_t ldc) {
+  constexpr int V = kWidth<T>;
+  const OpA<T> a(p);
+  Vec<T> acc[R][NV] = {};
+  for (std::int64_t l = 0; l < p.k; ++l, b += ldb) {
+    Vec<T> bv[NV];
+    for (int v = 0; v < NV; ++v) bv[v] = load(b + v * V);
+    for (int r = 0; r < R; ++r) {
+      const T av = a(i0 + r, l);
+      for (int v = 0; v < NV; ++v) acc[r][v] += av * bv[v];
+    }
+  }
+  for (int r = 0; r < R; ++r) {
+    for (int v = 0; v < NV; ++v) finish(p, c + r * ldc + v * V, acc[r][v]);
+  }
+}
+
+// The last n % V columns: `tail_b` holds them zero-padded to V (K rows of V); each tile is
+// computed into a V-wide scratch row and only the real columns are copied back.
+template <typename T, int R>
+NNLAB_GEMM_INLINE void rows_tail(const GemmProblem<T>& p, std::int64_t i0, std::int64_t j0, const T* tail_b) {
+  constexpr int V = kWidth<T>;
+  const std::int64_t width = p.n - j0;
+  T scratch[R][V] = {};
+  for (int r = 0; r < R; ++r) std::memcpy(scratch[r], p.c + (i0 + r) * p.ldc + j0, width * sizeof(T));
+  rows_tile<T, R, 1>(p, i0, tail_b, V, &scratch[0][0], V);
+  for (int r = 0; r < R; ++r) std::memcpy(p.c + (i0 + r) * p.ldc + j0, scratch[r], width * sizeof(T));
+}
+
+// Rows i0 .. i0+R across all of N: wide tiles, one-vector tiles, then the padded tail.
+template <typename T, int R, int NV>
+NNLAB_GEMM_INLINE void rows_strip(const GemmProblem<T>& p, std::int64_t i0, const T* tail_b) {
+  constexpr int V = kWidth<T>;
+  T* c = p.c + i0 * p.ldc;
+  std::int64_t j = 0;
+  for (; j + NV * V <= p.n; j += NV * V) rows_tile<T, R, NV>(p, i0, p.b + j, p.ldb, c + j, p.ldc);
+  for (; j + V <= p.n; j += V) rows_tile<T, R, 1>(p, i0, p.b + j, p.ldb, c + j, p.ldc);
+  if (j < p.n) rows_tail<T, R>(p, i0, j, tail_b);
+}
+
+// Four rows share each B load; a single row gets four vectors so that enough independent
+// FMA chains are in flight for a batch of 1.
+template <typename T>
+NNLAB_GEMM_INLINE void rows_form(const GemmProblem<T>& p, std::vector<T>& scratch) {
+  constexpr int V = kWidth<T>;
+  const std::int64_t j_tail = p.n - p.n % V;
+  if (j_tail < p.n) {  // zero-padded copy of B's last n % V columns
+    scratch.assign(static_cast<std::size_t>(p.k * V), T(0));
+    const std::size_t bytes = (p.n - j_tail) * sizeof(T);
+    for (std::int64_t l = 0; l < p.k; ++l) std::memcpy(&scratch[l * V], p.b + l * p.ldb + j_tail, bytes);
+  }
+  std::int64_t i = 0;
+  for (; i + 4 <= p.m; i += 4) rows_strip<T, 4, 2>(p, i, scratch.data());
+  for (; i < p.m; ++i) rows_strip<T, 1, 4>(p, i, scratch.data());
+}
+
+// --- dots form (A not transposed, B transposed) ---
+
+// The K tail of a dot product (k % V elements, k >= V) is read as the last full vector
+// [k - V, k), whose first lanes were already summed: tail_lanes marks the fresh ones and
+// `only` zeroes the rest, in both operands so that an inf already counted cannot make 0 · inf.
+template <typename T>
+NNLAB_GEMM_INLINE Mask<T> tail_lanes(std::int64_t fresh) {
+  const auto first_fresh = static_cast<typename Simd<T>::Index>(kWidth<T> - fresh);
+  return lane_index<T>(std::make_index_sequence<kWidth<T>>{}) >= first_fresh;
+}
+
+template <typename T>
+NNLAB_GEMM_INLINE Vec<T> only(Mask<T> keep, Vec<T> v) {
+  return keep ? v : Vec<T>{};
+}
+
+// Lane `lane` of the fold that merges vectors p and q, each holding groups of `group` lanes
+// (one group per accumulator), into one vector of twice the groups at half the size: lanes
+// 0 .. V/2 take p's groups, the rest q's; `half` picks each group's low or high half.
+constexpr int fold_lane(int lane, int group, int width, int half) {
+  const int from_q = lane >= width / 2 ? 1 : 0;
+  const int j = lane - from_q * width / 2;
+  const int h = group / 2;
+  return from_q * width + (j / h) * group + half * h + j % h;
+}
+
+template <typename T, int Group, std::size_t... Lane>
+NNLAB_GEMM_INLINE Vec<T> fold_pair(Vec<T> p, Vec<T> q, std::index_sequence<Lane...>) {
+  const Mask<T> low = {fold_lane(Lane, Group, kWidth<T>, 0)...};
+  const Mask<T> high = {fold_lane(Lane, Group, kWidth<T>, 1)...};
+  return __builtin_shuffle(p, q, low) + __builtin_shuffle(p, q, high);
+}
+
+// acc[0] lane s = the sum of the lanes of acc[s], for s < V (acc[1 ..] are clobbered).
+template <typename T, int Group = kWidth<T>>
+NNLAB_GEMM_INLINE void fold_sums(Vec<T>* acc) {
+  if constexpr (Group > 1) {
+    for (int s = 0; s < Group / 2; ++s) {
+      acc[s] = fold_pair<T, Group>(acc[2 * s], acc[2 * s + 1], std::make_index_sequence<kWidth<T>>{});
+    }
+    fold_sums<T, Group / 2>(acc);
+  }
+}
+
+// C[i0 .. i0+R, j0 .. j0+S) = finish(A rows i0 .. · Bₛ rows j0 ..), R·S = V dot products:
+// R A loads and S B loads feed R·S FMAs per step, and the fold leaves C(i0+r, j0+s) in lane r·S+s.
+template <typename T, int R, int S>
+NNLAB_GEMM_INLINE void dots_tile(const GemmProblem<T>& p, std::int64_t i0, std::int64_t j0) {
+  constexpr int V = kWidth<T>;
+  static_assert(R * S == V);
+  const T* a = p.a + i0 * p.lda;
+  const T* b = p.b + j0 * p.ldb;
+  Vec<T> acc[V] = {};
+  const std::int64_t k_vec = p.k - p.k % V;
+  for (std::int64_t l = 0; l < k_vec; l += V) {
+    Vec<T> av[R], bv[S];
+    for (int r = 0; r < R; ++r) av[r] = load(a + r * p.lda + l);
+    for (int s = 0; s < S; ++s) bv[s] = load(b + s * p.ldb + l);
+    for (int r = 0; r < R; ++r) {
+      for (int s = 0; s < S; ++s) acc[r * S + s] += av[r] * bv[s];
+    }
+  }
+  if (k_vec < p.k) {
+    const Mask<T> fresh = tail_lanes<T>(p.k - k_vec);
+    const std::int64_t l = p.k - V;
+    Vec<T> av[R], bv[S];
+    for (int r = 0; r < R; ++r) av[r] = only<T>(fresh, load(a + r * p.lda + l));
+    for (int s = 0; s < S; ++s) bv[s] = only<T>(fresh, load(b + s * p.ldb + l));
+    for (int r = 0; r < R; ++r) {
+      for (int s = 0; s < S; ++s) acc[r * S + s] += av[r] * bv[s];
+    }
+  }
+  fold_sums<T>(acc);
+  Vec<T> out = acc[0] * p.alpha;
+  T* c = p.c + i0 * p.ldc + j0;
+  T lanes[V];
+  if (p.beta != T(0)) {
+    for (int r = 0; r < R; ++r) std::memcpy(lanes + r * S, c + r * p.ldc, S * sizeof(T));
+    out += load(lanes) * p.beta;
+  }
+  store(lanes, out);
+  for (int r = 0; r < R; ++r) std::memcpy(c + r * p.ldc, lanes + r * S, S * sizeof(T));
+}
+
+// C[i, j] for a single column (the last n % S): one dot product, lanes summed in a fixed order.
+template <typename T>
+NNLAB_GEMM_INLINE void dots_single(const GemmProblem<T>& p, std::int64_t i, std::int64_t j) {
+  constexpr int V = kWidth<T>;
+  const T* a = p.a + i * p.lda;
+  const T* b = p.b + j * p.ldb;
+  Vec<T> acc = {};
+  const std::int64_t k_vec = p.k - p.k % V;
+  for (std::int64_t l = 0; l < k_vec; l += V) acc += load(a + l) * load(b + l);
+  if (k_vec < p.k) {
+    const Mask<T> fresh = tail_lanes<T>(p.k - k_vec);
+    acc += only<T>(fresh, load(a + p.k - V)) * only<T>(fresh, load(b + p.k - V));
+  }
+  T total = 0;
+  for (int s = 0; s < V; ++s) total += acc[s];
+  finish(p, p.c + i * p.ldc + j, total);
+}
+
+// Rows i0 .. i0+R: tiles of S columns, then single columns.
+template <typename T, int R, int S>
+NNLAB_GEMM_INLINE void dots_strip(const GemmProblem<T>& p, std::int64_t i0) {
+  std::int64_t j = 0;
+  for (; j + S <= p.n; j += S) dots_tile<T, R, S>(p, i0, j);
+  for (; j < p.n; ++j) {
+    for (int r = 0; r < R; ++r) dots_single(p, i0 + r, j);
+  }
+}
+
+// float32: 4 x 4 tiles (8 loads per 16 FMAs); float64: 2 x 4. A leftover row gets 1 x V.
+template <typename T>
+NNLAB_GEMM_INLINE void dots_form(const GemmProblem<T>& p) {
+  constexpr int V = kWidth<T>;
+  constexpr int R = V / 4;
+  std::int64_t i = 0;
+  for (; i + R <= p.m; i += R) dots_strip<T, R, 4>(p, i);
+  for (; i < p.m; ++i) dots_strip<T, 1, V>(p, i);
+}
+
+// --- choosing the form ---
+
+// op(X) copied row-major into `packed` (X (rows, cols) after op), for the layouts neither form reads.
+template <typename T>
+const T* pack(const T* x, std::int64_t ld, bool trans, std::int64_t rows, std::int64_t cols, std::vector<T>& packed) {
+  packed.resize(static_cast<std::size_t>(rows * cols));
+  for (std::int64_t r = 0; r < rows; ++r) {
+    for (std::int64_t c = 0; c < cols; ++c) packed[r * cols + c] = trans ? x[c * ld + r] : x[r * ld + c];
+  }
+  return packed.data();
+}
+
+// K == 0: the product is empty and C = beta · C.
+template <typename T>
+void scale_c(const GemmProblem<T>& p) {
+  for (std::int64_t i = 0; i < p.m; ++i) {
+    for (std::int64_t j = 0; j < p.n; ++j) finish(p, p.c + i * p.ldc + j, T(0));
+  }
+}
+
+// float64 dots tiles are only 2 x 4 (8 lanes per vector). With this many rows the copy of Bᵀ
+// (K·N moves against 16·K·N multiply-adds) is amortised and rows tiles win: BM_SmallVsBlockedF64
+// /small with B transposed went from 1.9 to 0.9 us at 32^3 and from 13.3 to 6.5 us at 64^3.
+constexpr std::int64_t kPackRowsF64 = 16;
+
+template <typename T>
+NNLAB_GEMM_INLINE void small_product(const GemmProblem<T>& p) {
+  if (p.m == 0 || p.n == 0) return;
+  if (p.k == 0) return scale_c(p);
+  // Per-thread scratch: batched products call this from several threads at once.
+  thread_local std::vector<T> scratch, packed;
+  GemmProblem<T> q = p;
+  if (q.trans_b && (q.k < kWidth<T> || (sizeof(T) == 8 && q.m >= kPackRowsF64))) {
+    // Use rows on a copy of Bᵀ (K x N) when dot products are shorter than a vector (most lanes
+    // would idle) or, in float64, when enough rows share the copy (see kPackRowsF64).
+    q.b = pack(p.b, p.ldb, true, p.k, p.n, packed);
+    q.ldb = p.n;
+    q.trans_b = false;
+  }
+  if (!q.trans_b) return rows_form(q, scratch);
+  if (q.trans_a) {  // Aᵀ · Bᵀ: both arrive as transposed views (rare); copy op(A) once
+    q.a = pack(p.a, p.lda, true, p.m, p.k, packed);
+    q.lda = p.k;
+    q.trans_a = false;
+  }
+  dots_form(q);
+}
+
+#undef NNLAB_GEMM_INLINE
+
+// Run-time ISA choice; the build itself stays portable (no -march flags).
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+void small_product_f32(const GemmProblem<float>& p) { small_product(p); }
+
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+void small_product_f64(const GemmProblem<double>& p) { small_product(p); }
+
+}  // namespace
+
+template <typename T>
+void gemm_small(const GemmProblem<T>& p) {
+  if constexpr (sizeof(T) == 4) {
+    small_product_f32(p);
+  } else {
+    small_product_f64(p);
+  }
+}
+
+template void gemm_small<float>(const GemmProblem<float>&);
+template void gemm_small<double>(const GemmProblem<double>&);
+
+}  // namespace nnlab::kernels::cpu

@@ -1,0 +1,178 @@
+// GEMM dispatch: turns views into BLAS-style problems (a column-major view becomes a
+// transposed row-major one) and picks the backend by dtype and size.
+#include "nnlab/kernels/gemm.h"
+
+#include <algorithm>
+#include <cstring>
+#include <type_traits>
+
+#include "nnlab/core/check.h"
+#include "nnlab/core/parallel.h"
+#include "nnlab/kernels/cpu/gemm_backends.h"
+#include "nnlab/kernels/cpu/loops.h"
+
+namespace nnlab::kernels {
+namespace {
+
+// gemm_small runs a float32 product when it has at most kSmallMaxVolume multiply-adds
+// (M·N·K) and op(B) has at most kSmallMaxPanel elements (K·N). bench_gemm's BM_SmallVsDnnl,
+// fastest of 5 runs on the 2-core AVX-512 development machine, B plain / transposed, in us:
+//                 1 thread: small   sgemm        2 threads: small   sgemm
+//   16x64x64                0.67/0.82  0.90/2.05              0.66/0.78  0.92/2.12
+//   64x64x64                2.69/3.42  2.89/3.98              2.59/3.23  6.48/7.67
+//   72x72x72                5.08/5.81  4.20/5.79              5.16/5.90  7.58/8.85
+//   128x128x128             29.8/28.3  19.4/21.3              21.7/23.2  17.5/24.2
+// The limit is the one-thread crossover; with two threads oneDNN's synchronisation keeps the
+// small kernel ahead up to ~96^3, so the limit errs towards oneDNN there. gemm_small does no
+// cache blocking and re-streams op(B) for every strip of rows, so a large op(B) loses even for
+// one row: 1x256x256 took 3.0 us against sgemm's 1.75 us (1 thread); 1x128x128 0.64 vs 0.69.
+constexpr std::int64_t kSmallMaxVolume = 1 << 18;  // 64^3
+constexpr std::int64_t kSmallMaxPanel = 1 << 14;   // 128^2
+// float64 has no library path: past this size gemm_blocked (panel packing, threads) wins.
+// BM_SmallVsBlockedF64, B plain / transposed: 80^3 small 11.5/12.1 us vs blocked 11.8/12.5 us
+// (1 thread) and 11.7/12.0 vs 15.5/16.2 (2 threads); 128^3: 61/76 vs 39/41 (2 threads).
+constexpr std::int64_t kSmallMaxVolumeF64 = 1 << 19;
+// Multiply-adds per thread chunk when a batch of small products is split across threads;
+// below it waking a thread costs more than it saves.
+constexpr std::int64_t kBatchGrainVolume = 1 << 18;
+
+// How a stored matrix is read: row-major with leading dim `ld`, `transposed` when the view is
+// column-major (it is then the transpose of a row-major matrix).
+struct Layout {
+  bool valid = false;
+  bool transposed = false;
+  std::int64_t ld = 1;
+};
+
+Layout matrix_layout(std::int64_t rows, std::int64_t cols, std::int64_t row_stride, std::int64_t col_stride) {
+  if ((cols <= 1 || col_stride == 1) && (rows <= 1 || row_stride >= std::max<std::int64_t>(cols, 1))) {
+    return {true, false, rows <= 1 ? std::max<std::int64_t>(cols, 1) : row_stride};
+  }
+  if ((rows <= 1 || row_stride == 1) && (cols <= 1 || col_stride >= std::max<std::int64_t>(rows, 1))) {
+    return {true, true, cols <= 1 ? std::max<std::int64_t>(rows, 1) : col_stride};
+  }
+  return {};
+}
+
+Layout matrix_layout(const ConstView& x) {
+  const int r = x.shape.rank();
+  return matrix_layout(x.shape[r - 2], x.shape[r - 1], x.strides[r - 2], x.strides[r - 1]);
+}
+
+// The problem for the last two dims of a, b and c (batch offsets are added by the caller).
+template <typename T>
+cpu::GemmProblem<T> make_problem(const ConstView& a, Transpose ta, const ConstView& b, Transpose tb, const MutView& c,
+                                 double alpha, double beta) {
+  const int r = c.shape.rank();
+  const Layout la = matrix_layout(a), lb = matrix_layout(b);
+  const Layout lc = matrix_layout(c.shape[r - 2], c.shape[r - 1], c.strides[r - 2], c.strides[r - 1]);
+  NNLAB_DCHECK(la.valid && lb.valid && lc.valid && !lc.transposed);
+  cpu::GemmProblem<T> p;
+  p.trans_a = (ta == Transpose::yes) != la.transposed;
+  p.trans_b = (tb == Transpose::yes) != lb.transposed;
+  p.m = c.shape[r - 2];
+  p.n = c.shape[r - 1];
+  p.k = ta == Transpose::no ? a.shape[r - 1] : a.shape[r - 2];
+  NNLAB_DCHECK(p.k == (tb == Transpose::no ? b.shape[r - 2] : b.shape[r - 1]));
+  p.alpha = static_cast<T>(alpha);
+  p.beta = static_cast<T>(beta);
+  p.a = a.ptr<T>();
+  p.lda = la.ld;
+  p.b = b.ptr<T>();
+  p.ldb = lb.ld;
+  p.c = c.ptr<T>();
+  p.ldc = lc.ld;
+  return p;
+}
+
+// C = beta · C + bias in every row, so that the product can then add onto C (beta = 1): the bias
+// costs one pass over C while it is about to be used, with no kernel needing a bias epilogue.
+template <typename T>
+void add_bias_rows(const cpu::GemmProblem<T>& p, const T* bias, std::int64_t stride) {
+  for (std::int64_t i = 0; i < p.m; ++i) {
+    T* row = p.c + i * p.ldc;
+    if (p.beta == T(0) && stride == 1) {
+      std::memcpy(row, bias, static_cast<std::size_t>(p.n) * sizeof(T));
+    } else if (p.beta == T(0)) {
+      for (std::int64_t j = 0; j < p.n; ++j) row[j] = bias[j * stride];
+    } else {
+      for (std::int64_t j = 0; j < p.n; ++j) row[j] = p.beta * row[j] + bias[j * stride];
+    }
+  }
+}
+
+template <typename T>
+void run_one(const cpu::GemmProblem<T>& p, GemmBackend backend) {
+  switch (backend) {
+    case GemmBackend::small: return cpu::gemm_small(p);
+    case GemmBackend::blocked: return cpu::gemm_blocked(p);
+    case GemmBackend::dnnl:
+      if constexpr (std::is_same_v<T, float>) return cpu::gemm_dnnl(p);
+      break;
+  }
+  NNLAB_UNREACHABLE("kernels::gemm: backend for this dtype");
+}
+
+// Small products are independent, so a batch of them is split across threads; larger ones
+// run one after the other, each using every thread itself.
+template <typename T>
+void run_batch(const cpu::GemmProblem<T>& p, std::int64_t batch, std::int64_t stride_a, std::int64_t stride_b,
+               std::int64_t stride_c) {
+  const GemmBackend backend = choose_gemm_backend(dtype_of<T>(), p.m, p.n, p.k);
+  const auto run_range = [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t i = begin; i < end; ++i) {
+      cpu::GemmProblem<T> item = p;
+      item.a += i * stride_a;
+      item.b += i * stride_b;
+      item.c += i * stride_c;
+      run_one(item, backend);
+    }
+  };
+  if (backend != GemmBackend::small) return run_range(0, batch);
+  const std::int64_t volume = std::max<std::int64_t>(p.m * p.n * p.k, 1);
+  parallel_for(0, batch, std::max<std::int64_t>(1, kBatchGrainVolume / volume), run_range);
+}
+
+}  // namespace
+
+bool gemm_accepts(const ConstView& x) {
+  const int r = x.shape.rank();
+  if (r != 2 && r != 3) return false;
+  return matrix_layout(x).valid && (r == 2 || x.strides[0] >= 0);
+}
+
+GemmBackend choose_gemm_backend(DType dtype, std::int64_t m, std::int64_t n, std::int64_t k) {
+  const std::int64_t volume = m * n * k;
+  if (dtype == DType::f32) {
+    return volume <= kSmallMaxVolume && k * n <= kSmallMaxPanel ? GemmBackend::small : GemmBackend::dnnl;
+  }
+  return volume <= kSmallMaxVolumeF64 ? GemmBackend::small : GemmBackend::blocked;
+}
+
+void gemm(const ConstView& a, Transpose ta, const ConstView& b, Transpose tb, const MutView& c, double alpha,
+          double beta, const ConstView& bias) {
+  NNLAB_DCHECK(a.shape.rank() == 2 && b.shape.rank() == 2 && c.shape.rank() == 2);
+  NNLAB_DCHECK(a.dtype == c.dtype && b.dtype == c.dtype);
+  NNLAB_DCHECK(bias.data == nullptr || (bias.dtype == c.dtype && bias.shape == Shape{c.shape[1]}));
+  cpu::dispatch_floating(c.dtype, [&]<typename T>() {
+    cpu::GemmProblem<T> p = make_problem<T>(a, ta, b, tb, c, alpha, beta);
+    if (bias.data != nullptr) {
+      add_bias_rows(p, bias.ptr<T>(), bias.strides[0]);
+      p.beta = T(1);
+    }
+    run_one(p, choose_gemm_backend(c.dtype, p.m, p.n, p.k));
+  });
+}
+
+void gemm_batched(const ConstView& a, Transpose ta, const ConstView& b, Transpose tb, const MutView& c, double alpha,
+                  double beta) {
+  NNLAB_DCHECK(a.shape.rank() == 3 && b.shape.rank() == 3 && c.shape.rank() == 3);
+  NNLAB_DCHECK(a.shape[0] == c.shape[0] && b.shape[0] == c.shape[0]);
+  NNLAB_DCHECK(a.dtype == c.dtype && b.dtype == c.dtype);
+  cpu::dispatch_floating(c.dtype, [&]<typename T>() {
+    const cpu::GemmProblem<T> p = make_problem<T>(a, ta, b, tb, c, alpha, beta);
+    run_batch(p, c.shape[0], a.strides[0], b.strides[0], c.strides[0]);
+  });
+}
+
+}  // namespace nnlab::kernels
