@@ -28,9 +28,8 @@ TEST_P(OpParity, MatchesPyTorch) {
   }
   ASSERT_NE(op_case, nullptr);
   const std::string path = fixture_path(op_case->name);
-  if (!std::filesystem::exists(path)) {
-    GTEST_SKIP() << "no PyTorch fixture yet for '" << op_case->name << "'";
-  }
+  ASSERT_TRUE(std::filesystem::exists(path)) << "no PyTorch fixture for '" << op_case->name
+                                             << "': add the case to tests/fixtures/gen_ops.py and run make fixtures";
   const io::SafetensorsFile fixture = io::load_safetensors(path);
   std::vector<Tensor> inputs;
   for (std::size_t k = 0; k < op_case->shapes.size(); ++k) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "nnlab/kernels/cpu/gemm_backends.h"
+#include "nnlab/kernels/cpu/isa.h"
 
 namespace nnlab::kernels::cpu {
 namespace {
@@ -317,11 +318,10 @@ NNLAB_GEMM_INLINE void small_product(const GemmProblem<T>& p) {
 
 #undef NNLAB_GEMM_INLINE
 
-// Run-time ISA choice; the build itself stays portable (no -march flags).
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+NNLAB_ISA_CLONES
 void small_product_f32(const GemmProblem<float>& p) { small_product(p); }
 
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+NNLAB_ISA_CLONES
 void small_product_f64(const GemmProblem<double>& p) { small_product(p); }
 
 }  // namespace
