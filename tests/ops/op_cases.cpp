@@ -1,6 +1,7 @@
 #include "ops/op_cases.h"
 
 #include <functional>
+#include <stdexcept>
 
 #include "nnlab/tensor/copy.h"
 #include "nnlab/tensor/creation.h"
@@ -10,6 +11,19 @@ namespace nnlab::testing {
 std::vector<OpCase>& op_cases() {
   static std::vector<OpCase> cases;
   return cases;
+}
+
+std::vector<std::string> op_case_names() {
+  std::vector<std::string> names;
+  for (const OpCase& c : op_cases()) names.push_back(c.name);
+  return names;
+}
+
+const OpCase& find_op_case(const std::string& name) {
+  for (const OpCase& c : op_cases()) {
+    if (c.name == name) return c;
+  }
+  throw std::out_of_range("no op case named " + name);
 }
 
 RegisterOpCases::RegisterOpCases(std::vector<OpCase> cases) {

@@ -29,6 +29,8 @@ struct OpCase {
 };
 
 std::vector<OpCase>& op_cases();
+std::vector<std::string> op_case_names();
+const OpCase& find_op_case(const std::string& name);  // throws std::out_of_range if absent
 
 struct RegisterOpCases {
   explicit RegisterOpCases(std::vector<OpCase> cases);

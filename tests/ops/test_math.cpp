@@ -19,14 +19,7 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// The gradient of sum(f(x) * 1) with respect to x, for a float64 x built from `values`.
-template <typename F>
-Tensor grad_of(const F& f, std::initializer_list<double> values) {
-  const Tensor x = Tensor::from(values, DType::f64).requires_grad_();
-  const Tensor y = f(x);
-  y.backward(Tensor::ones(y.shape(), DType::f64));
-  return x.grad();
-}
+using testing::grad_of;
 
 }  // namespace
 

@@ -16,12 +16,7 @@ std::vector<Tensor> with_grad(std::vector<Tensor> inputs) {
 
 class OpCaseTest : public ::testing::TestWithParam<std::string> {
  protected:
-  const OpCase& op_case() const {
-    for (const OpCase& c : op_cases()) {
-      if (c.name == GetParam()) return c;
-    }
-    throw std::runtime_error("no op case " + GetParam());
-  }
+  const OpCase& op_case() const { return find_op_case(GetParam()); }
 };
 
 TEST_P(OpCaseTest, GradientMatchesCentralDifferences) {
@@ -50,13 +45,7 @@ TEST_P(OpCaseTest, Float32AgreesWithFloat64) {
   expect_close(out32, out64, Tol::loose());
 }
 
-std::vector<std::string> case_names() {
-  std::vector<std::string> names;
-  for (const OpCase& c : op_cases()) names.push_back(c.name);
-  return names;
-}
-
-INSTANTIATE_TEST_SUITE_P(Ops, OpCaseTest, ::testing::ValuesIn(case_names()),
+INSTANTIATE_TEST_SUITE_P(Ops, OpCaseTest, ::testing::ValuesIn(op_case_names()),
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
 }  // namespace

@@ -22,11 +22,7 @@ std::string fixture_path(const std::string& name) {
 class OpParity : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(OpParity, MatchesPyTorch) {
-  const OpCase* op_case = nullptr;
-  for (const OpCase& c : op_cases()) {
-    if (c.name == GetParam()) op_case = &c;
-  }
-  ASSERT_NE(op_case, nullptr);
+  const OpCase* op_case = &find_op_case(GetParam());
   const std::string path = fixture_path(op_case->name);
   ASSERT_TRUE(std::filesystem::exists(path)) << "no PyTorch fixture for '" << op_case->name
                                              << "': add the case to tests/fixtures/gen_ops.py and run make fixtures";
@@ -44,13 +40,7 @@ TEST_P(OpParity, MatchesPyTorch) {
   }
 }
 
-std::vector<std::string> case_names() {
-  std::vector<std::string> names;
-  for (const OpCase& c : op_cases()) names.push_back(c.name);
-  return names;
-}
-
-INSTANTIATE_TEST_SUITE_P(Ops, OpParity, ::testing::ValuesIn(case_names()),
+INSTANTIATE_TEST_SUITE_P(Ops, OpParity, ::testing::ValuesIn(op_case_names()),
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
 }  // namespace

@@ -27,4 +27,13 @@ inline Tensor grad_input(const Shape& shape, Rng& rng, double margin = 0.0) {
   return t.requires_grad_();
 }
 
+// The gradient of sum(f(x)) with respect to x, for a float64 x built from `values`.
+template <typename F>
+Tensor grad_of(const F& f, std::initializer_list<double> values) {
+  const Tensor x = Tensor::from(values, DType::f64).requires_grad_();
+  const Tensor y = f(x);
+  y.backward(Tensor::ones(y.shape(), DType::f64));
+  return x.grad();
+}
+
 }  // namespace nnlab::testing
