@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "nnlab/autograd/grad_mode.h"
+#include "nnlab/core/allocator.h"
 #include "nnlab/ops/arithmetic.h"
 #include "nnlab/ops/loss.h"
 #include "nnlab/ops/matmul.h"
@@ -56,6 +57,25 @@ TEST(EndToEnd, LogisticRegressionSeparatesBlobsPerfectly) {
   EXPECT_LT(last_loss, 0.05);
   const auto predicted = ops::argmax(ops::matmul(x, w) + b, 1).to_vector<std::int64_t>();
   EXPECT_EQ(predicted, y.to_vector<std::int64_t>());  // 100% training accuracy
+}
+
+TEST(EndToEnd, WarmTrainingStepsTakeNoNewMemoryFromTheSystem) {
+  Rng rng(1);
+  Tensor x, y;
+  make_blobs(64, rng, x, y);
+  const Tensor w = Tensor::zeros({2, 3}).requires_grad_();
+  const Tensor b = Tensor::zeros({3}).requires_grad_();
+  const auto step = [&] {
+    const Tensor loss = ops::cross_entropy(ops::matmul(x, w) + b, y);
+    loss.backward();
+    NoGradGuard no_grad;
+    sgd_step(w, 0.1f);
+    sgd_step(b, 0.1f);
+  };
+  for (int i = 0; i < 5; ++i) step();  // warm-up fills the allocator's free lists
+  const auto before = memory::allocator_stats().system_allocations;
+  for (int i = 0; i < 50; ++i) step();
+  EXPECT_EQ(memory::allocator_stats().system_allocations, before);
 }
 
 }  // namespace nnlab
