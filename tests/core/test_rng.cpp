@@ -79,3 +79,14 @@ TEST(Rng, OffsetRestoresTheStream) {
 }
 
 }  // namespace nnlab
+
+namespace nnlab {
+
+TEST(Rng, ManualSeedResetsTheGlobalGenerator) {
+  manual_seed(123);
+  const double first = global_rng().uniform();
+  manual_seed(123);
+  EXPECT_EQ(global_rng().uniform(), first);
+}
+
+}  // namespace nnlab

@@ -101,6 +101,13 @@ std::vector<std::int64_t> Rng::permutation(std::int64_t n) {
   return order;
 }
 
+Rng& global_rng() {
+  static Rng rng(0);
+  return rng;
+}
+
+void manual_seed(std::uint64_t seed) { global_rng() = Rng(seed); }
+
 template void Rng::fill_uniform<float>(std::span<float>, double, double);
 template void Rng::fill_uniform<double>(std::span<double>, double, double);
 template void Rng::fill_normal<float>(std::span<float>, double, double);

@@ -33,6 +33,12 @@ class Rng {
   std::uint64_t counter_ = 0;
 };
 
+// The process-wide generator that layers draw from when none is given (initialisation,
+// dropout), like torch's default generator. manual_seed() resets it. Not for use from
+// several threads at once.
+Rng& global_rng();
+void manual_seed(std::uint64_t seed);
+
 // The Philox4x32-10 block function: four 32-bit words from a 128-bit counter and a key.
 struct PhiloxBlock {
   std::uint32_t words[4];
