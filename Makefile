@@ -34,4 +34,5 @@ clean:
 fixtures:
 	NNLAB_WITH_TORCH=1 bash scripts/setup.sh
 	/usr/bin/python3 tests/fixtures/gen_ops.py
+	/usr/bin/python3 tests/fixtures/gen_checkpoint.py
 	git status --short tests/fixtures

@@ -1,0 +1,42 @@
+#include "nnlab/io/checkpoint.h"
+
+#include <fmt/ranges.h>
+
+#include "nnlab/autograd/grad_mode.h"
+#include "nnlab/core/check.h"
+#include "nnlab/io/safetensors.h"
+#include "nnlab/tensor/copy.h"
+
+namespace nnlab::io {
+
+void save_model(const nn::Module& model, const std::string& path, const std::map<std::string, std::string>& metadata) {
+  save_safetensors(path, model.state(), metadata);
+}
+
+LoadReport load_model(nn::Module& model, const std::string& path, bool strict) {
+  const SafetensorsFile file = load_safetensors(path);
+  const std::vector<nn::NamedTensor> state = model.state();
+  LoadReport report;
+  for (const auto& [name, target] : state) {
+    const auto found = file.tensors.find(name);
+    NNLAB_CHECK(found != file.tensors.end(), DataError, "load_model: '{}' has no tensor '{}', which the model needs",
+                path, name);
+    NNLAB_CHECK(found->second.shape() == target.shape(), DataError,
+                "load_model: '{}': tensor '{}' has shape {} in the file, the model expects {}", path, name,
+                found->second.shape(), target.shape());
+    report.loaded.push_back(name);
+  }
+  for (const auto& entry : file.tensors) {
+    bool known = false;
+    for (const auto& named : state) known = known || named.first == entry.first;
+    if (!known) report.unexpected.push_back(entry.first);
+  }
+  NNLAB_CHECK(!strict || report.unexpected.empty(), DataError,
+              "load_model: '{}' holds tensors the model does not have: {} (load with strict=false to ignore them)",
+              path, fmt::join(report.unexpected, ", "));
+  NoGradGuard no_grad;
+  for (const auto& [name, target] : state) copy_into(target, file.tensors.at(name));
+  return report;
+}
+
+}  // namespace nnlab::io
