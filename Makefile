@@ -35,4 +35,5 @@ fixtures:
 	NNLAB_WITH_TORCH=1 bash scripts/setup.sh
 	/usr/bin/python3 tests/fixtures/gen_ops.py
 	/usr/bin/python3 tests/fixtures/gen_checkpoint.py
+	/usr/bin/python3 tests/fixtures/gen_optim.py
 	git status --short tests/fixtures

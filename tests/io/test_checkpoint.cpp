@@ -113,9 +113,11 @@ TEST(Checkpoint, CommittedNnlabCheckpointIsCurrent) {
     io::save_safetensors(fixture("nnlab_mlp_io.safetensors"), inout);
   }
   io::save_model(model, dir.file("now.safetensors"));
-  io::save_safetensors(dir.file("now_io.safetensors"), inout);
   EXPECT_EQ(read_file(dir.file("now.safetensors")), read_file(fixture("nnlab_mlp.safetensors")));
-  EXPECT_EQ(read_file(dir.file("now_io.safetensors")), read_file(fixture("nnlab_mlp_io.safetensors")));
+  // The output may differ in the last bit between build types (FMA contraction), not more.
+  const auto committed = io::load_safetensors(fixture("nnlab_mlp_io.safetensors")).tensors;
+  expect_equal(committed.at("x"), x);
+  expect_close(committed.at("y"), inout[1].second, Tol::f32());
 }
 
 }  // namespace nnlab
