@@ -11,6 +11,9 @@
 #include "nnlab/nn/init.h"
 #include "nnlab/ops/activation.h"
 #include "nnlab/ops/linear.h"
+#include "nnlab/ops/math.h"
+#include "nnlab/ops/reduce.h"
+#include "nnlab/optim/adam.h"
 #include "nnlab/tensor/copy.h"
 #include "nnlab/tensor/creation.h"
 #include "testing/asserts.h"
@@ -118,6 +121,50 @@ TEST(Checkpoint, CommittedNnlabCheckpointIsCurrent) {
   const auto committed = io::load_safetensors(fixture("nnlab_mlp_io.safetensors")).tensors;
   expect_equal(committed.at("x"), x);
   expect_close(committed.at("y"), inout[1].second, Tol::f32());
+}
+
+}  // namespace nnlab
+
+namespace nnlab {
+
+namespace {
+void adam_steps(Mlp& model, optim::Adam& adam, int steps) {
+  Rng rng(6);
+  const Tensor x = uniform({8, 3}, -1, 1, rng);
+  for (int i = 0; i < steps; ++i) {
+    adam.zero_grad();
+    ops::sum(ops::square(model.forward(x))).backward();
+    adam.step();
+  }
+}
+}  // namespace
+
+TEST(Checkpoint, OptimizerStateResumesTrainingExactly) {
+  testing::TempDir dir;
+  Mlp a(1), b(1);
+  optim::Adam adam_a(a.parameters(), {.lr = 0.01});
+  adam_steps(a, adam_a, 3);
+  io::save_model(a, dir.file("model.safetensors"));
+  io::save_optimizer(adam_a, dir.file("optim.safetensors"));
+
+  optim::Adam adam_b(b.parameters(), {.lr = 0.01});
+  io::load_model(b, dir.file("model.safetensors"));
+  io::load_optimizer(adam_b, dir.file("optim.safetensors"));
+  adam_steps(a, adam_a, 2);
+  adam_steps(b, adam_b, 2);
+  for (std::size_t i = 0; i < a.state().size(); ++i) expect_equal(b.state()[i].second, a.state()[i].second);
+}
+
+TEST(Checkpoint, OptimizerStateOfAnotherModelIsRejected) {
+  testing::TempDir dir;
+  Mlp a(1);
+  optim::Adam adam_a(a.parameters(), {.lr = 0.01});
+  adam_steps(a, adam_a, 1);
+  io::save_optimizer(adam_a, dir.file("optim.safetensors"));
+  const Tensor lone = Tensor::zeros({7}).requires_grad_();
+  optim::Adam other({lone}, {.lr = 0.01});
+  expect_throw_with<DataError>([&] { io::load_optimizer(other, dir.file("optim.safetensors")); },
+                               "load_optimizer: '" + dir.file("optim.safetensors") + "'");
 }
 
 }  // namespace nnlab

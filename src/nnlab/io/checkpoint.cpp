@@ -39,4 +39,18 @@ LoadReport load_model(nn::Module& model, const std::string& path, bool strict) {
   return report;
 }
 
+void save_optimizer(const optim::Optimizer& optimizer, const std::string& path) {
+  save_safetensors(path, optimizer.state());
+}
+
+void load_optimizer(optim::Optimizer& optimizer, const std::string& path) {
+  SafetensorsFile file = load_safetensors(path);
+  optim::NamedTensors state(file.tensors.begin(), file.tensors.end());
+  try {
+    optimizer.load_state(state);
+  } catch (const DataError& e) {
+    NNLAB_CHECK(false, DataError, "load_optimizer: '{}': {}", path, e.what());
+  }
+}
+
 }  // namespace nnlab::io

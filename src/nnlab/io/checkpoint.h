@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "nnlab/nn/module.h"
+#include "nnlab/optim/optimizer.h"
 
 namespace nnlab::io {
 
@@ -22,5 +23,10 @@ struct LoadReport {
 // may hold nothing else. Everything is checked before anything is written: on an error the
 // model is unchanged. Errors (DataError) name the file and the tensor.
 LoadReport load_model(nn::Module& model, const std::string& path, bool strict = true);
+
+// Optimiser state (moments, step counts, each group's lr) in its own safetensors file, keyed by
+// parameter position (optim::Optimizer::state). Loading validates like load_model.
+void save_optimizer(const optim::Optimizer& optimizer, const std::string& path);
+void load_optimizer(optim::Optimizer& optimizer, const std::string& path);
 
 }  // namespace nnlab::io
