@@ -243,3 +243,17 @@ TEST(LRScheduler, OneCycleRejectsStepsPastTheEnd) {
 
 }  // namespace
 }  // namespace nnlab::optim
+
+namespace nnlab::optim {
+
+TEST(ParamGroups, UnsetFieldsTakeTheOptimizersOptions) {
+  const Tensor a = Tensor::ones({2}).requires_grad_(), b = Tensor::ones({2}).requires_grad_();
+  AdamW adamw({ParamGroup{.params = {a}}, ParamGroup{.params = {b}, .lr = 0.5, .weight_decay = 0.0}},
+              {.lr = 0.01, .weight_decay = 0.02});
+  EXPECT_EQ(adamw.param_groups()[0].lr, 0.01);
+  EXPECT_EQ(adamw.param_groups()[0].weight_decay, 0.02);  // AdamW's default decay, as torch
+  EXPECT_EQ(adamw.param_groups()[1].lr, 0.5);
+  EXPECT_EQ(adamw.param_groups()[1].weight_decay, 0.0);
+}
+
+}  // namespace nnlab::optim

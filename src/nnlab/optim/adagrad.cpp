@@ -10,7 +10,7 @@ Adagrad::Adagrad(std::vector<Tensor> params, AdagradOptions options)
     : Adagrad(single_group(std::move(params), options.lr, options.weight_decay), options) {}
 
 Adagrad::Adagrad(std::vector<ParamGroup> groups, AdagradOptions options)
-    : Optimizer("Adagrad", std::move(groups)), options_(options) {
+    : Optimizer("Adagrad", with_options(std::move(groups), options.lr, options.weight_decay)), options_(options) {
   check_groups();
   NNLAB_CHECK(options.lr_decay >= 0, ValueError, "Adagrad: lr_decay must be non-negative, got {}", options.lr_decay);
   NNLAB_CHECK(options.initial_accumulator_value >= 0, ValueError,

@@ -18,7 +18,7 @@ struct AdagradOptions {
 class Adagrad final : public Optimizer {
  public:
   Adagrad(std::vector<Tensor> params, AdagradOptions options = {});
-  // Each group's lr and weight_decay replace the options' ones.
+  // A group's lr and weight_decay, where set, replace the options' ones (torch's param_groups).
   Adagrad(std::vector<ParamGroup> groups, AdagradOptions options = {});
   void step() override;
   const AdagradOptions& options() const { return options_; }

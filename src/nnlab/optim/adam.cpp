@@ -18,7 +18,7 @@ Adam::Adam(std::vector<Tensor> params, AdamOptions options)
     : Adam(single_group(std::move(params), options.lr, options.weight_decay), options) {}
 
 Adam::Adam(std::vector<ParamGroup> groups, AdamOptions options)
-    : Optimizer("Adam", std::move(groups)), options_(options) {
+    : Optimizer("Adam", with_options(std::move(groups), options.lr, options.weight_decay)), options_(options) {
   check_groups();
   detail::check_adam_options("Adam", options.eps, options.betas);
 }

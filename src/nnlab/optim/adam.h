@@ -21,7 +21,7 @@ struct AdamOptions {
 class Adam final : public Optimizer {
  public:
   Adam(std::vector<Tensor> params, AdamOptions options = {});
-  // Each group's lr and weight_decay replace the options' ones.
+  // A group's lr and weight_decay, where set, replace the options' ones (torch's param_groups).
   Adam(std::vector<ParamGroup> groups, AdamOptions options = {});
   void step() override;
   const AdamOptions& options() const { return options_; }

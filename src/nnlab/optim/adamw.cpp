@@ -9,7 +9,7 @@ AdamW::AdamW(std::vector<Tensor> params, AdamWOptions options)
     : AdamW(single_group(std::move(params), options.lr, options.weight_decay), options) {}
 
 AdamW::AdamW(std::vector<ParamGroup> groups, AdamWOptions options)
-    : Optimizer("AdamW", std::move(groups)), options_(options) {
+    : Optimizer("AdamW", with_options(std::move(groups), options.lr, options.weight_decay)), options_(options) {
   check_groups();
   detail::check_adam_options("AdamW", options.eps, options.betas);
 }

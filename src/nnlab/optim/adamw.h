@@ -18,8 +18,7 @@ struct AdamWOptions {
 class AdamW final : public Optimizer {
  public:
   AdamW(std::vector<Tensor> params, AdamWOptions options = {});
-  // Each group's lr and weight_decay replace the options' ones (ParamGroup's weight_decay is 0
-  // unless set).
+  // A group's lr and weight_decay, where set, replace the options' ones (torch's param_groups).
   AdamW(std::vector<ParamGroup> groups, AdamWOptions options = {});
   void step() override;
   const AdamWOptions& options() const { return options_; }

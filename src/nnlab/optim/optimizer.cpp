@@ -1,6 +1,8 @@
 // Optimizer base: parameter groups, lazily created per-parameter state, and its serialisation.
 #include "nnlab/optim/optimizer.h"
 
+#include <cmath>
+
 #include <charconv>
 
 #include "nnlab/core/check.h"
@@ -25,8 +27,14 @@ bool split_key(const std::string& key, const std::string& prefix, std::size_t& i
 std::vector<ParamGroup> single_group(std::vector<Tensor> params, double lr, double weight_decay) {
   std::vector<ParamGroup> groups(1);
   groups[0].params = std::move(params);
-  groups[0].lr = lr;
-  groups[0].weight_decay = weight_decay;
+  return with_options(std::move(groups), lr, weight_decay);
+}
+
+std::vector<ParamGroup> with_options(std::vector<ParamGroup> groups, double lr, double weight_decay) {
+  for (ParamGroup& group : groups) {
+    if (std::isnan(group.lr)) group.lr = lr;
+    if (std::isnan(group.weight_decay)) group.weight_decay = weight_decay;
+  }
   return groups;
 }
 

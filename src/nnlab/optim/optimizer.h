@@ -5,6 +5,7 @@
 // which is stable and can be written to a safetensors file.
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -17,12 +18,15 @@ namespace nnlab::optim {
 
 using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
 
+// A group field left at kFromOptions takes the optimiser's option, as torch's param_groups do.
+inline constexpr double kFromOptions = std::numeric_limits<double>::quiet_NaN();
+
 // A set of parameters updated with one learning rate and weight decay (torch's param_groups).
 // The other hyper-parameters are the optimiser's options, shared by all its groups.
 struct ParamGroup {
   std::vector<Tensor> params = {};
-  double lr = 0;
-  double weight_decay = 0;
+  double lr = kFromOptions;
+  double weight_decay = kFromOptions;
   // The lr schedules start from; set by the first schedule attached (torch's "initial_lr").
   std::optional<double> initial_lr = std::nullopt;
 };
@@ -87,5 +91,7 @@ class Optimizer {
 
 // Wraps a plain parameter list as one group with the given lr and weight decay.
 std::vector<ParamGroup> single_group(std::vector<Tensor> params, double lr, double weight_decay);
+// The groups with every field left at kFromOptions set to the optimiser's lr / weight_decay.
+std::vector<ParamGroup> with_options(std::vector<ParamGroup> groups, double lr, double weight_decay);
 
 }  // namespace nnlab::optim

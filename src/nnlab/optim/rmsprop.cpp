@@ -10,7 +10,7 @@ RMSprop::RMSprop(std::vector<Tensor> params, RMSpropOptions options)
     : RMSprop(single_group(std::move(params), options.lr, options.weight_decay), options) {}
 
 RMSprop::RMSprop(std::vector<ParamGroup> groups, RMSpropOptions options)
-    : Optimizer("RMSprop", std::move(groups)), options_(options) {
+    : Optimizer("RMSprop", with_options(std::move(groups), options.lr, options.weight_decay)), options_(options) {
   check_groups();
   NNLAB_CHECK(options.alpha >= 0, ValueError, "RMSprop: alpha must be non-negative, got {}", options.alpha);
   NNLAB_CHECK(options.eps >= 0, ValueError, "RMSprop: eps must be non-negative, got {}", options.eps);

@@ -20,7 +20,7 @@ struct RMSpropOptions {
 class RMSprop final : public Optimizer {
  public:
   RMSprop(std::vector<Tensor> params, RMSpropOptions options = {});
-  // Each group's lr and weight_decay replace the options' ones.
+  // A group's lr and weight_decay, where set, replace the options' ones (torch's param_groups).
   RMSprop(std::vector<ParamGroup> groups, RMSpropOptions options = {});
   void step() override;
   const RMSpropOptions& options() const { return options_; }

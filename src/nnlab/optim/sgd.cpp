@@ -11,7 +11,8 @@ namespace nnlab::optim {
 SGD::SGD(std::vector<Tensor> params, SGDOptions options)
     : SGD(single_group(std::move(params), options.lr, options.weight_decay), options) {}
 
-SGD::SGD(std::vector<ParamGroup> groups, SGDOptions options) : Optimizer("SGD", std::move(groups)), options_(options) {
+SGD::SGD(std::vector<ParamGroup> groups, SGDOptions options)
+    : Optimizer("SGD", with_options(std::move(groups), options.lr, options.weight_decay)), options_(options) {
   for (const ParamGroup& group : groups_) {
     NNLAB_CHECK(!std::isnan(group.lr), ValueError, "SGD: lr is required, got none");
   }

@@ -23,7 +23,7 @@ struct SGDOptions {
 class SGD final : public Optimizer {
  public:
   SGD(std::vector<Tensor> params, SGDOptions options);
-  // Each group's lr and weight_decay replace the options' ones.
+  // A group's lr and weight_decay, where set, replace the options' ones (torch's param_groups).
   SGD(std::vector<ParamGroup> groups, SGDOptions options);
   void step() override;
   const SGDOptions& options() const { return options_; }
