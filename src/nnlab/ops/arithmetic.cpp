@@ -5,6 +5,8 @@
 #include "nnlab/autograd/node.h"
 #include "nnlab/kernels/elementwise.h"
 #include "nnlab/ops/broadcast.h"
+#include "nnlab/ops/compare.h"
+#include "nnlab/ops/indexing.h"
 #include "nnlab/tensor/checks.h"
 #include "nnlab/tensor/view.h"
 
@@ -73,14 +75,10 @@ struct SelectBackward final : autograd::Node {
   bool is_max = true;
   std::string_view name() const override { return is_max ? "maximum" : "minimum"; }
   void backward(const Tensor& grad_out, autograd::GradSink& grads) override {
-    const Shape& shape = grad_out.shape();
-    const std::vector<double> av = view::expand(a, shape).to_vector<double>();
-    const std::vector<double> bv = view::expand(b, shape).to_vector<double>();
-    std::vector<double> mask(av.size());
-    for (std::size_t i = 0; i < av.size(); ++i) mask[i] = (is_max ? av[i] >= bv[i] : av[i] <= bv[i]) ? 1.0 : 0.0;
-    const Tensor to_a = Tensor::from_doubles(mask, shape, grad_out.dtype());
-    if (grads.wants(0)) grads.set(0, reduce_to_shape(mul(grad_out, to_a), edges()[0].shape));
-    if (grads.wants(1)) grads.set(1, reduce_to_shape(sub(grad_out, mul(grad_out, to_a)), edges()[1].shape));
+    const Tensor a_wins = is_max ? ge(a, b) : le(a, b);  // int64 0/1, broadcast to grad_out's shape
+    const Tensor zero = Tensor::scalar(0.0, grad_out.dtype());
+    if (grads.wants(0)) grads.set(0, reduce_to_shape(where(a_wins, grad_out, zero), edges()[0].shape));
+    if (grads.wants(1)) grads.set(1, reduce_to_shape(where(a_wins, zero, grad_out), edges()[1].shape));
   }
 };
 
