@@ -1,4 +1,4 @@
-// Adam: validation and one fused kernel call per parameter group.
+// Adam and AdamW: validation and one fused kernel call per parameter group.
 #include "nnlab/optim/adam.h"
 
 #include "nnlab/autograd/grad_mode.h"
@@ -6,7 +6,10 @@
 
 namespace nnlab::optim {
 
-void detail::check_adam_options(const char* where, double eps, std::pair<double, double> betas) {
+detail::AdamFamily::AdamFamily(const char* where, std::vector<ParamGroup> groups, std::pair<double, double> betas,
+                               double eps, bool amsgrad, bool decoupled)
+    : Optimizer(where, std::move(groups)), betas_(betas), eps_(eps), amsgrad_(amsgrad), decoupled_(decoupled) {
+  check_groups();
   NNLAB_CHECK(eps >= 0, ValueError, "{}: eps must be non-negative, got {}", where, eps);
   NNLAB_CHECK(betas.first >= 0 && betas.first < 1, ValueError, "{}: betas[0] must be in [0, 1), got {}", where,
               betas.first);
@@ -14,33 +17,32 @@ void detail::check_adam_options(const char* where, double eps, std::pair<double,
               betas.second);
 }
 
-Adam::Adam(std::vector<Tensor> params, AdamOptions options)
-    : Adam(single_group(std::move(params), options.lr, options.weight_decay), options) {}
-
-Adam::Adam(std::vector<ParamGroup> groups, AdamOptions options)
-    : Optimizer("Adam", with_options(std::move(groups), options.lr, options.weight_decay)), options_(options) {
-  check_groups();
-  detail::check_adam_options("Adam", options.eps, options.betas);
+std::array<std::string, 3> detail::AdamFamily::buffer_names() const {
+  return {"exp_avg", "exp_avg_sq", amsgrad_ ? "max_exp_avg_sq" : ""};
 }
 
-std::array<std::string, 3> Adam::buffer_names() const {
-  return {"exp_avg", "exp_avg_sq", options_.amsgrad ? "max_exp_avg_sq" : ""};
-}
-
-void Adam::step() {
+void detail::AdamFamily::step() {
   NoGradGuard no_grad;
   for (std::size_t g = 0; g < groups_.size(); ++g) {
     const auto slots = prepare_group(g);
     if (slots.empty()) continue;
     kernels::adam_step(group_dtype(g), slots,
                        {.lr = groups_[g].lr,
-                        .beta1 = options_.betas.first,
-                        .beta2 = options_.betas.second,
-                        .eps = options_.eps,
+                        .beta1 = betas_.first,
+                        .beta2 = betas_.second,
+                        .eps = eps_,
                         .weight_decay = groups_[g].weight_decay,
-                        .amsgrad = options_.amsgrad,
-                        .decoupled = false});
+                        .amsgrad = amsgrad_,
+                        .decoupled = decoupled_});
   }
 }
+
+Adam::Adam(std::vector<Tensor> params, AdamOptions options)
+    : Adam(single_group(std::move(params), options.lr, options.weight_decay), options) {}
+
+Adam::Adam(std::vector<ParamGroup> groups, AdamOptions options)
+    : AdamFamily("Adam", with_options(std::move(groups), options.lr, options.weight_decay), options.betas,
+                 options.eps, options.amsgrad, /*decoupled=*/false),
+      options_(options) {}
 
 }  // namespace nnlab::optim

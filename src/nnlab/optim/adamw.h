@@ -15,16 +15,12 @@ struct AdamWOptions {
 
 // w *= 1 - lr · weight_decay, then Adam's update with the raw gradient.
 // Throws ValueError as Adam does.
-class AdamW final : public Optimizer {
+class AdamW final : public detail::AdamFamily {
  public:
   AdamW(std::vector<Tensor> params, AdamWOptions options = {});
   // A group's lr and weight_decay, where set, replace the options' ones (torch's param_groups).
   AdamW(std::vector<ParamGroup> groups, AdamWOptions options = {});
-  void step() override;
   const AdamWOptions& options() const { return options_; }
-
- protected:
-  std::array<std::string, 3> buffer_names() const override;
 
  private:
   AdamWOptions options_;
