@@ -42,6 +42,7 @@ class Tensor {
   static Tensor full(const Shape& shape, double value, DType dtype = DType::f32);
   static Tensor scalar(double value, DType dtype = DType::f32);  // rank 0
   static Tensor from(std::initializer_list<double> values, DType dtype = DType::f32);
+  // Rows of one value each ({{1}, {2}}) are ambiguous with the 1-D form: use from_doubles.
   static Tensor from(std::initializer_list<std::initializer_list<double>> rows, DType dtype = DType::f32);
   // Row-major values converted to `dtype`.
   static Tensor from_doubles(const std::vector<double>& values, const Shape& shape, DType dtype = DType::f32);
