@@ -1,0 +1,110 @@
+#include "nnlab/data/cifar.h"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <vector>
+
+#include "nnlab/core/check.h"
+
+namespace nnlab::data {
+namespace {
+
+constexpr std::int64_t kPixels = 3 * 32 * 32;
+
+struct RecordLayout {
+  std::int64_t label_offset;  // which byte of the record holds the label used
+  std::int64_t header;        // label bytes before the pixels
+  std::int64_t num_classes;
+  std::int64_t record_size() const { return header + kPixels; }
+};
+
+std::vector<unsigned char> read_bytes(const std::string& path) {
+  std::error_code ignored;
+  NNLAB_CHECK(std::filesystem::is_regular_file(path, ignored), IoError,
+              "cifar: '{}': expected a batch file, got no such file", path);
+  std::ifstream in(path, std::ios::binary);
+  NNLAB_CHECK(in.good(), IoError, "cifar: '{}': expected a readable batch file, got {}", path, std::strerror(errno));
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Appends every record of one batch file to `pixels` (scaled to [0, 1]) and `labels`.
+void read_batch(const std::string& path, const RecordLayout& layout, std::vector<float>& pixels,
+                std::vector<std::int64_t>& labels) {
+  const std::vector<unsigned char> bytes = read_bytes(path);
+  const auto size = static_cast<std::int64_t>(bytes.size());
+  NNLAB_CHECK(size > 0 && size % layout.record_size() == 0, DataError,
+              "cifar: '{}': expected a non-empty size that is a multiple of the record size {}, got {} bytes", path,
+              layout.record_size(), size);
+  const std::int64_t records = size / layout.record_size();
+  pixels.reserve(pixels.size() + static_cast<std::size_t>(records * kPixels));
+  for (std::int64_t r = 0; r < records; ++r) {
+    const unsigned char* record = bytes.data() + r * layout.record_size();
+    const std::int64_t label = record[layout.label_offset];
+    NNLAB_CHECK(label < layout.num_classes, DataError, "cifar: '{}': expected labels 0..{}, got {} at record {}",
+                path, layout.num_classes - 1, label, r);
+    labels.push_back(label);
+    for (std::int64_t i = 0; i < kPixels; ++i) pixels.push_back(record[layout.header + i] / 255.0f);
+  }
+}
+
+// One name per non-empty line of <dir>/<file> when it exists, else "0".."num_classes-1".
+std::vector<std::string> read_class_names(const std::string& dir, const std::string& file, std::int64_t num_classes) {
+  const std::string path = (std::filesystem::path(dir) / file).string();
+  std::vector<std::string> names;
+  std::ifstream in(path);
+  if (!in) {
+    for (std::int64_t c = 0; c < num_classes; ++c) names.push_back(std::to_string(c));
+    return names;
+  }
+  for (std::string line; std::getline(in, line);) {
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    if (!line.empty()) names.push_back(line);
+  }
+  NNLAB_CHECK(static_cast<std::int64_t>(names.size()) == num_classes, DataError,
+              "cifar: '{}': expected {} class names, got {}", path, num_classes, names.size());
+  return names;
+}
+
+Dataset load(const std::string& dir, const std::vector<std::string>& files, const RecordLayout& layout,
+             const std::string& names_file, const std::string& name) {
+  std::vector<float> pixels;
+  std::vector<std::int64_t> labels;
+  for (const std::string& file : files) {
+    read_batch((std::filesystem::path(dir) / file).string(), layout, pixels, labels);
+  }
+  const auto n = static_cast<std::int64_t>(labels.size());
+  Dataset out;
+  out.inputs = Tensor::from_vector(pixels, {n, 3, 32, 32});
+  out.targets = Tensor::from_vector(labels, {n});
+  out.task = Task::classification;
+  out.num_classes = layout.num_classes;
+  out.class_names = read_class_names(dir, names_file, layout.num_classes);
+  out.name = name;
+  validate(out);
+  return out;
+}
+
+}  // namespace
+
+Dataset load_cifar10(const std::string& dir, Split split) {
+  std::vector<std::string> files;
+  if (split == Split::train) {
+    for (int b = 1; b <= 5; ++b) files.push_back("data_batch_" + std::to_string(b) + ".bin");
+  } else {
+    files.push_back("test_batch.bin");
+  }
+  const RecordLayout layout{.label_offset = 0, .header = 1, .num_classes = 10};
+  return load(dir, files, layout, "batches.meta.txt", split == Split::train ? "cifar10/train" : "cifar10/test");
+}
+
+Dataset load_cifar100(const std::string& dir, Split split, bool fine) {
+  const RecordLayout layout{.label_offset = fine ? 1 : 0, .header = 2, .num_classes = fine ? 100 : 20};
+  return load(dir, {split == Split::train ? "train.bin" : "test.bin"}, layout,
+              fine ? "fine_label_names.txt" : "coarse_label_names.txt",
+              split == Split::train ? "cifar100/train" : "cifar100/test");
+}
+
+}  // namespace nnlab::data
