@@ -33,6 +33,16 @@ void sgd_step(const Tensor& p, float lr) {
   p.zero_grad();
 }
 
+// One step of logistic regression (logits = x w + b) by hand; returns the loss before it.
+double train_step(const Tensor& x, const Tensor& y, const Tensor& w, const Tensor& b) {
+  const Tensor loss = ops::cross_entropy(ops::matmul(x, w) + b, y);
+  loss.backward();
+  NoGradGuard no_grad;
+  sgd_step(w, 0.1f);
+  sgd_step(b, 0.1f);
+  return loss.item();
+}
+
 }  // namespace
 
 TEST(EndToEnd, LogisticRegressionSeparatesBlobsPerfectly) {
@@ -43,15 +53,8 @@ TEST(EndToEnd, LogisticRegressionSeparatesBlobsPerfectly) {
   const Tensor b = Tensor::zeros({3}).requires_grad_();
   double first_loss = 0, last_loss = 0;
   for (int step = 0; step < 200; ++step) {
-    const Tensor loss = ops::cross_entropy(ops::matmul(x, w) + b, y);
-    loss.backward();
-    {
-      NoGradGuard no_grad;
-      sgd_step(w, 0.1f);
-      sgd_step(b, 0.1f);
-    }
-    if (step == 0) first_loss = loss.item();
-    last_loss = loss.item();
+    last_loss = train_step(x, y, w, b);
+    if (step == 0) first_loss = last_loss;
   }
   EXPECT_NEAR(first_loss, std::log(3.0), 1e-6);  // zero weights: uniform over 3 classes
   EXPECT_LT(last_loss, 0.05);
@@ -65,16 +68,9 @@ TEST(EndToEnd, WarmTrainingStepsTakeNoNewMemoryFromTheSystem) {
   make_blobs(64, rng, x, y);
   const Tensor w = Tensor::zeros({2, 3}).requires_grad_();
   const Tensor b = Tensor::zeros({3}).requires_grad_();
-  const auto step = [&] {
-    const Tensor loss = ops::cross_entropy(ops::matmul(x, w) + b, y);
-    loss.backward();
-    NoGradGuard no_grad;
-    sgd_step(w, 0.1f);
-    sgd_step(b, 0.1f);
-  };
-  for (int i = 0; i < 5; ++i) step();  // warm-up fills the allocator's free lists
+  for (int i = 0; i < 5; ++i) train_step(x, y, w, b);  // warm-up fills the allocator's free lists
   const auto before = memory::allocator_stats().system_allocations;
-  for (int i = 0; i < 50; ++i) step();
+  for (int i = 0; i < 50; ++i) train_step(x, y, w, b);
   EXPECT_EQ(memory::allocator_stats().system_allocations, before);
 }
 
