@@ -4,13 +4,16 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
+#include <cstdlib>
+#include <exception>
 #include <string>
 #include <vector>
 
 #include "nnlab/autograd/grad_mode.h"
 #include "nnlab/core/error.h"
-#include "nnlab/data/idx_file.h"
+#include "nnlab/data/loader.h"
+#include "nnlab/data/mnist.h"
+#include "nnlab/data/split.h"
 #include "nnlab/ops/activation.h"
 #include "nnlab/ops/arithmetic.h"
 #include "nnlab/ops/linear.h"
@@ -23,31 +26,12 @@ using namespace nnlab;
 
 namespace {
 
-constexpr double kMean = 0.2860, kStd = 0.3530;  // Fashion-MNIST pixel statistics
-
-struct Split {
-  Tensor images;  // (N, 784) float32, normalised
-  Tensor labels;  // (N) int64
-};
-
-Split load(const std::string& dir, const std::string& prefix) {
-  Tensor images = data::read_idx(dir + "/" + prefix + "-images-idx3-ubyte.gz", DType::f32);
-  Tensor labels = data::read_idx(dir + "/" + prefix + "-labels-idx1-ubyte.gz", DType::i64);
-  float* p = images.data<float>();
-  for (std::int64_t i = 0; i < images.numel(); ++i) p[i] = static_cast<float>((p[i] / 255.0 - kMean) / kStd);
-  return {view::reshape(images, {images.size(0), -1}), labels};
-}
-
-// Rows `order[begin..end)` of a split, copied into one contiguous batch.
-Split gather(const Split& split, const std::vector<std::int64_t>& order, std::size_t begin, std::size_t end) {
-  const std::int64_t n = static_cast<std::int64_t>(end - begin), width = split.images.size(1);
-  Split batch{Tensor::empty({n, width}), Tensor::empty({n}, DType::i64)};
-  for (std::int64_t i = 0; i < n; ++i) {
-    const std::int64_t row = order[begin + i];
-    std::memcpy(batch.images.data<float>() + i * width, split.images.data<float>() + row * width, width * sizeof(float));
-    batch.labels.data<std::int64_t>()[i] = split.labels.data<std::int64_t>()[row];
-  }
-  return batch;
+// Fashion-MNIST with pixels in [0, 1] normalised by the training set's statistics, flattened.
+data::Dataset load(const std::string& dir, data::Split split) {
+  const data::Dataset images = data::load_mnist(dir, split, {.fashion = true});
+  data::Dataset flat = data::normalize(images, {.mean = {0.2860}, .std = {0.3530}, .per_channel = true});
+  flat.inputs = view::reshape(flat.inputs, {flat.size(), -1});
+  return flat;
 }
 
 struct Mlp {
@@ -74,34 +58,35 @@ void sgd_step(const std::vector<Tensor>& params, float lr) {
   }
 }
 
-double accuracy(const Mlp& model, const Split& split) {
+double accuracy(const Mlp& model, const data::Dataset& split) {
   NoGradGuard no_grad;
-  const Tensor predicted = ops::argmax(model.forward(split.images), 1);
-  const auto p = predicted.to_vector<std::int64_t>(), y = split.labels.to_vector<std::int64_t>();
+  const Tensor predicted = ops::argmax(model.forward(split.inputs), 1);
+  const auto p = predicted.to_vector<std::int64_t>(), y = split.targets.to_vector<std::int64_t>();
   std::int64_t correct = 0;
   for (std::size_t i = 0; i < p.size(); ++i) correct += p[i] == y[i];
   return 100.0 * static_cast<double>(correct) / static_cast<double>(p.size());
 }
 
 int run(const std::string& dir, int epochs) {
-  const Split train = load(dir, "train"), test = load(dir, "t10k");
+  const data::Dataset train = load(dir, data::Split::train), test = load(dir, data::Split::test);
   Rng rng(0);
   Mlp model(rng);
-  constexpr std::size_t kBatch = 64;
+  constexpr std::int64_t kBatch = 64;
+  data::DataLoader loader(train, {.batch_size = kBatch, .shuffle = true, .drop_last = true, .seed = 0});
   constexpr float kLr = 0.1f;
-  std::printf("MLP 784-128-10 (ReLU) on Fashion-MNIST: %lld train / %lld test images, batch %zu, SGD lr %.2f\n",
-              static_cast<long long>(train.images.size(0)), static_cast<long long>(test.images.size(0)), kBatch, kLr);
+  std::printf("MLP 784-128-10 (ReLU) on Fashion-MNIST: %lld train / %lld test images, batch %lld, SGD lr %.2f\n",
+              static_cast<long long>(train.size()), static_cast<long long>(test.size()),
+              static_cast<long long>(kBatch), kLr);
   const auto start = std::chrono::steady_clock::now();
   for (int epoch = 1; epoch <= epochs; ++epoch) {
-    const std::vector<std::int64_t> order = rng.permutation(train.images.size(0));
     double loss_sum = 0;
     std::size_t steps = 0;
-    for (std::size_t begin = 0; begin + kBatch <= order.size(); begin += kBatch, ++steps) {
-      const Split batch = gather(train, order, begin, begin + kBatch);
-      const Tensor loss = ops::cross_entropy(model.forward(batch.images), batch.labels);
+    for (const data::Batch& batch : loader) {
+      const Tensor loss = ops::cross_entropy(model.forward(batch.inputs), batch.targets);
       loss.backward();
       sgd_step(model.parameters(), kLr);
       loss_sum += loss.item();
+      ++steps;
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("epoch %d/%d  train loss %.4f  test accuracy %.2f%%  (%.1f s)\n", epoch, epochs,
@@ -116,11 +101,21 @@ int run(const std::string& dir, int epochs) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::string dir = argc > 1 ? argv[1] : "/usr/share/datasets/fashion-mnist";
-  const int epochs = argc > 2 ? std::atoi(argv[2]) : 5;
+  const std::string dir = argc > 1 ? argv[1] : data::kFashionMnistDir;
+  int epochs = 5;
+  if (argc > 2) {
+    char* end = nullptr;
+    const long parsed = std::strtol(argv[2], &end, 10);
+    if (end == argv[2] || *end != '\0' || parsed < 1 || parsed > 1000) {
+      std::fprintf(stderr, "error: EPOCHS must be a whole number from 1 to 1000, got '%s'\n", argv[2]);
+      std::fprintf(stderr, "usage: %s [DATA_DIR] [EPOCHS]\n", argv[0]);
+      return 2;
+    }
+    epochs = static_cast<int>(parsed);
+  }
   try {
     return run(dir, epochs);
-  } catch (const Error& e) {
+  } catch (const std::exception& e) {  // nnlab::Error, and std::bad_alloc on a machine too small
     std::fprintf(stderr, "error: %s\n", e.what());
     return 1;
   }
