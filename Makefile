@@ -16,9 +16,10 @@ $(BUILD)/CMakeCache.txt:
 build: setup $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
-# The default experiment: an MLP on Fashion-MNIST (the `nnlab` command replaces this example).
+# The default experiment: an MLP on Fashion-MNIST, trained by the nnlab command.
+CONFIG ?= experiments/fashion-mlp.toml
 run: build
-	$(BUILD)/examples/mlp_fashion_mnist
+	$(BUILD)/nnlab train $(CONFIG)
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

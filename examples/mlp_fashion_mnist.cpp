@@ -1,6 +1,6 @@
-// The default experiment of `make run` until the `nnlab` command lands: a 784-128-10 ReLU
-// MLP trained on Fashion-MNIST with raw ops and a hand-written SGD loop, then a table of
-// train and test accuracy. Usage: mlp_fashion_mnist [DATA_DIR] [EPOCHS]
+// nnlab as a C++ library, below the Trainer: a 784-128-10 ReLU MLP trained on Fashion-MNIST
+// with raw ops and a hand-written SGD loop, then a table of train and test accuracy. What the
+// `nnlab` command does for a config, spelled out. Usage: mlp_fashion_mnist [DATA_DIR] [EPOCHS]
 #include <chrono>
 #include <cmath>
 #include <cstdio>

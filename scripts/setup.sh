@@ -9,6 +9,9 @@ packages=(
   libfmt-dev                         # fmt: error messages and text output
   zlib1g-dev                         # zlib: gzip-compressed dataset files
   nlohmann-json3-dev                 # JSON: safetensors headers, metrics logs
+  libtomlplusplus-dev                # toml++: experiment configs
+  libcli11-dev                       # CLI11: the nnlab command's flags and sub-commands
+  libpng-dev libjpeg-dev             # libpng, libjpeg-turbo: image-folder datasets
   libgtest-dev                       # GoogleTest: the test suite
   libbenchmark-dev                   # Google Benchmark: bench/ micro-benchmarks
   dataset-fashion-mnist              # the default dataset

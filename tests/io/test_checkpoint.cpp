@@ -92,8 +92,23 @@ TEST(Checkpoint, ExtraTensorsNeedNonStrictLoading) {
   io::save_safetensors(dir.file("extra"), state);
   expect_throw_with<DataError>([&] { io::load_model(target, dir.file("extra")); },
                                "holds tensors the model does not have: fc.weight");
-  EXPECT_EQ(io::load_model(target, dir.file("extra"), /*strict=*/false).unexpected,
+  EXPECT_EQ(io::load_model(target, dir.file("extra"), {.strict = false}).unexpected,
             std::vector<std::string>{"fc.weight"});
+}
+
+TEST(Checkpoint, SkippedPrefixesKeepTheModelsOwnValues) {
+  // A new head: the file's "2.*" has another shape, and the model keeps its own "2.*".
+  testing::TempDir dir;
+  Mlp source(1), target(2);
+  auto state = source.state();
+  state[2].second = Tensor::zeros({5, 4});  // "2.weight" for 5 classes instead of 2
+  io::save_safetensors(dir.file("backbone"), state);
+  const Tensor head_before = clone(target.second->weight);
+  expect_throw_with<DataError>([&] { io::load_model(target, dir.file("backbone")); }, "'2.weight' has shape");
+  const io::LoadReport report = io::load_model(target, dir.file("backbone"), {.skip_prefixes = {"2."}});
+  EXPECT_EQ(report.loaded, (std::vector<std::string>{"0.weight", "0.bias"}));
+  expect_equal(target.first->weight, source.first->weight);
+  expect_equal(target.second->weight, head_before);
 }
 
 TEST(Checkpoint, LoadsWeightsWrittenByPyTorch) {

@@ -13,9 +13,16 @@ void save_model(const nn::Module& model, const std::string& path, const std::map
   save_safetensors(path, model.state(), metadata);
 }
 
-LoadReport load_model(nn::Module& model, const std::string& path, bool strict) {
+LoadReport load_model(nn::Module& model, const std::string& path, const LoadOptions& options) {
   const SafetensorsFile file = load_safetensors(path);
-  const std::vector<nn::NamedTensor> state = model.state();
+  const auto skipped = [&](const std::string& name) {
+    for (const std::string& prefix : options.skip_prefixes) {
+      if (name.starts_with(prefix)) return true;
+    }
+    return false;
+  };
+  std::vector<nn::NamedTensor> state = model.state();
+  std::erase_if(state, [&](const nn::NamedTensor& named) { return skipped(named.first); });
   LoadReport report;
   for (const auto& [name, target] : state) {
     const auto found = file.tensors.find(name);
@@ -29,9 +36,9 @@ LoadReport load_model(nn::Module& model, const std::string& path, bool strict) {
   for (const auto& entry : file.tensors) {
     bool known = false;
     for (const auto& named : state) known = known || named.first == entry.first;
-    if (!known) report.unexpected.push_back(entry.first);
+    if (!known && !skipped(entry.first)) report.unexpected.push_back(entry.first);
   }
-  NNLAB_CHECK(!strict || report.unexpected.empty(), DataError,
+  NNLAB_CHECK(!options.strict || report.unexpected.empty(), DataError,
               "load_model: '{}' holds tensors the model does not have: {} (load with strict=false to ignore them)",
               path, fmt::join(report.unexpected, ", "));
   NoGradGuard no_grad;

@@ -18,11 +18,18 @@ struct LoadReport {
   std::vector<std::string> unexpected;  // file tensors the model has no place for (non-strict only)
 };
 
+struct LoadOptions {
+  bool strict = true;  // the file may hold no tensor the model lacks
+  // Name prefixes left out on both sides: the model keeps its own values for them and the
+  // file's are ignored (a classifier head replaced for a new number of classes).
+  std::vector<std::string> skip_prefixes = {};
+};
+
 // Fills the model's parameters and buffers from `path`, converting dtype where they differ.
-// Every tensor of the model must be in the file with the model's shape; with `strict`, the file
-// may hold nothing else. Everything is checked before anything is written: on an error the
-// model is unchanged. Errors (DataError) name the file and the tensor.
-LoadReport load_model(nn::Module& model, const std::string& path, bool strict = true);
+// Every tensor of the model not skipped must be in the file with the model's shape; with
+// `strict`, the file may hold nothing else. Everything is checked before anything is written:
+// on an error the model is unchanged. Errors (DataError) name the file and the tensor.
+LoadReport load_model(nn::Module& model, const std::string& path, const LoadOptions& options = {});
 
 // Optimiser state (moments, step counts, each group's lr) in its own safetensors file, keyed by
 // parameter position (optim::Optimizer::state). Loading validates like load_model.

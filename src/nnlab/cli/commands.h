@@ -1,0 +1,15 @@
+#pragma once
+// The sub-commands of `nnlab`. Each registers itself and its flags on the CLI11 app; its
+// callback runs after parsing and sets `status` (0, or 1 for a run that failed without an
+// exception). Exceptions propagate to main(), which turns them into exit codes.
+#include <CLI/CLI.hpp>
+
+namespace nnlab::cli {
+
+void add_train_command(CLI::App& app, int& status);     // nnlab train CONFIG [--set k=v]... [--out DIR] ...
+void add_resume_command(CLI::App& app, int& status);    // nnlab resume RUN_DIR
+void add_eval_command(CLI::App& app, int& status);      // nnlab eval RUN_OR_CHECKPOINT
+void add_info_command(CLI::App& app, int& status);      // nnlab info CONFIG
+void add_datasets_command(CLI::App& app, int& status);  // nnlab datasets
+
+}  // namespace nnlab::cli

@@ -1,0 +1,38 @@
+#include "nnlab/cli/result_table.h"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace nnlab::cli {
+namespace {
+
+std::string number(double value, const char* format) {
+  return std::isfinite(value) ? fmt::format(fmt::runtime(format), value) : std::string("-");
+}
+
+}  // namespace
+
+std::string split_table(const std::vector<SplitResult>& rows) {
+  std::string out = "| split | examples |   loss   | accuracy |\n|-------|----------|----------|----------|\n";
+  for (const SplitResult& row : rows) {
+    out += fmt::format("| {:<5} | {:>8} | {:>8} | {:>8} |\n", row.split, row.examples, number(row.loss, "{:.4f}"),
+                       std::isfinite(row.accuracy) ? fmt::format("{:.2f}%", 100.0 * row.accuracy) : "-");
+  }
+  return out;
+}
+
+std::string result_table(const io::RunOutcome& outcome) {
+  const train::TrainResult& result = outcome.result;
+  if (result.history.empty()) return fmt::format("no epoch completed\nrun folder: {}\n", outcome.folder.string());
+  const train::EpochRecord& last = result.history.back();
+  std::string out = fmt::format("\nafter epoch {} ({}):\n", last.epoch, result.stop_reason);
+  out += split_table({{"train", last.train_loss, last.train_accuracy, outcome.train_examples},
+                      {"val", last.val_loss, last.val_accuracy, outcome.val_examples},
+                      {"test", last.test_loss, last.test_accuracy, outcome.test_examples}});
+  out += fmt::format("training time {:.1f} s, {} optimiser steps, {} parameters\nrun folder: {}\n", result.seconds,
+                     result.steps, outcome.parameters, outcome.folder.string());
+  return out;
+}
+
+}  // namespace nnlab::cli

@@ -1,0 +1,33 @@
+#pragma once
+// Runs the built `nnlab` binary in a temporary folder and captures its exit status and output,
+// plus helpers to read what a run left behind.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "testing/temp_dir.h"
+
+namespace nnlab::testing {
+
+struct CommandResult {
+  int status = -1;  // the exit status
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+// Runs `nnlab <args>` with `dir` as the working directory. Arguments are passed through a
+// shell, single-quoted.
+CommandResult run_nnlab(const TempDir& dir, const std::vector<std::string>& args);
+
+// Writes `text` to dir/name and returns the path.
+std::string write_text(const TempDir& dir, const std::string& name, const std::string& text);
+std::string read_text(const std::filesystem::path& path);
+std::vector<std::string> read_lines(const std::filesystem::path& path);
+
+// The run folder a `nnlab train` printed ("run folder: <dir>"), relative to `dir`.
+std::filesystem::path run_folder_of(const TempDir& dir, const CommandResult& result);
+
+// metrics.jsonl with the wall-time fields removed: what must be identical between two runs.
+std::string metrics_without_timings(const std::filesystem::path& run_folder);
+
+}  // namespace nnlab::testing

@@ -1,0 +1,214 @@
+// `nnlab train` end to end on tiny configs: synthetic data and small generated IDX, CIFAR,
+// CSV and image-folder files; the run folder's contents; reproducibility; resume.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/nnlab_runner.h"
+#include "data/image_writer.h"
+#include "nnlab/data/idx_file.h"
+#include "nnlab/io/config.h"
+#include "nnlab/tensor/tensor.h"
+
+namespace nnlab {
+namespace {
+
+using testing::read_lines;
+using testing::read_text;
+using testing::run_nnlab;
+using testing::write_text;
+
+constexpr const char* kTinyMap = R"(name = "tiny"
+[data]
+dataset = "map"
+samples = 300
+classes = 4
+[model]
+hidden = [16]
+[optim]
+name = "adam"
+lr = 0.01
+[train]
+epochs = 2
+batch_size = 32
+)";
+
+// Trains `config` (file text) with extra flags, expects success, and returns the run folder.
+std::filesystem::path train_ok(const testing::TempDir& dir, const std::string& config,
+                               const std::vector<std::string>& flags = {}) {
+  std::vector<std::string> args = {"train", write_text(dir, "config.toml", config)};
+  args.insert(args.end(), flags.begin(), flags.end());
+  const testing::CommandResult result = run_nnlab(dir, args);
+  EXPECT_EQ(result.status, 0) << result.out << result.err;
+  const std::filesystem::path folder = testing::run_folder_of(dir, result);
+  EXPECT_FALSE(folder.empty()) << result.out;
+  return folder;
+}
+
+TEST(CliTrain, LeavesACompleteRunFolder) {
+  testing::TempDir dir;
+  const auto folder = train_ok(dir, kTinyMap, {"--set", "train.epochs=3"});
+  for (const char* file : {"config.toml", "metrics.jsonl", "metrics.csv", "model.safetensors",
+                           "optimizer.safetensors", "state.json", "summary.json"}) {
+    EXPECT_TRUE(std::filesystem::is_regular_file(folder / file)) << file;
+  }
+  EXPECT_EQ(folder.parent_path().filename(), "runs");
+  EXPECT_TRUE(folder.filename().string().starts_with("tiny-")) << folder;
+  const auto lines = read_lines(folder / "metrics.jsonl");
+  ASSERT_EQ(lines.size(), 3u);
+  const auto last = nlohmann::json::parse(lines.back());
+  EXPECT_EQ(last["epoch"], 3);
+  for (const char* key : {"train_loss", "train_accuracy", "val_loss", "val_accuracy", "test_loss", "test_accuracy",
+                          "lr", "steps", "examples", "epoch_seconds", "seconds"}) {
+    EXPECT_TRUE(last.contains(key)) << key;
+  }
+  EXPECT_EQ(read_lines(folder / "metrics.csv").size(), 4u);  // header + 3 epochs
+  const auto summary = nlohmann::json::parse(read_text(folder / "summary.json"));
+  EXPECT_EQ(summary["stop_reason"], "completed");
+  EXPECT_EQ(summary["epochs_completed"], 3);
+  // The resolved config says what ran: the override included, and it parses back.
+  const io::ExperimentConfig resolved = io::load_config(folder / "config.toml");
+  EXPECT_EQ(resolved.train.epochs, 3);
+  EXPECT_EQ(resolved, io::parse_config(kTinyMap, "tiny", {"train.epochs=3"}));
+}
+
+TEST(CliTrain, SameSeedGivesByteIdenticalMetrics) {
+  testing::TempDir dir;
+  const auto first = train_ok(dir, kTinyMap, {"--out", "a"});
+  const auto second = train_ok(dir, kTinyMap, {"--out", "b"});
+  const std::string metrics = testing::metrics_without_timings(first);
+  EXPECT_EQ(metrics, testing::metrics_without_timings(second));
+  EXPECT_EQ(read_text(first / "model.safetensors"), read_text(second / "model.safetensors"));
+  const auto other_seed = train_ok(dir, kTinyMap, {"--out", "c", "--seed", "1"});
+  EXPECT_NE(metrics, testing::metrics_without_timings(other_seed));
+}
+
+TEST(CliTrain, ResumeContinuesAsIfNeverInterrupted) {
+  testing::TempDir dir;
+  const auto straight = train_ok(dir, kTinyMap, {"--out", "straight", "--set", "train.epochs=3"});
+  const auto interrupted = train_ok(dir, kTinyMap, {"--out", "interrupted"});
+  ASSERT_FALSE(interrupted.empty());
+  // Ask the interrupted run for a third epoch, as if it had been stopped after two.
+  std::ofstream(interrupted / "config.toml") << io::to_toml(io::parse_config(kTinyMap, "tiny", {"train.epochs=3"}));
+  const testing::CommandResult resumed = run_nnlab(dir, {"resume", interrupted.string()});
+  ASSERT_EQ(resumed.status, 0) << resumed.out << resumed.err;
+  EXPECT_EQ(testing::metrics_without_timings(interrupted), testing::metrics_without_timings(straight));
+  EXPECT_EQ(read_lines(interrupted / "metrics.csv").size(), 4u);
+}
+
+TEST(CliTrain, RegressionOnTheSincFunction) {
+  testing::TempDir dir;
+  const auto folder = train_ok(dir, R"(
+[data]
+dataset = "function"
+samples = 200
+[model]
+hidden = [16, 16]
+[optim]
+name = "adam"
+lr = 0.01
+[train]
+epochs = 2
+batch_size = 50
+)");
+  const auto record = nlohmann::json::parse(read_lines(folder / "metrics.jsonl").back());
+  EXPECT_TRUE(record["train_accuracy"].is_null());  // no accuracy for regression
+  EXPECT_TRUE(record["test_loss"].is_number());
+}
+
+TEST(CliTrain, ReadsSmallIdxFiles) {
+  testing::TempDir dir;
+  std::filesystem::create_directory(dir.path() / "mnist");
+  for (const auto& [prefix, n] : {std::pair{"train", 40}, std::pair{"t10k", 10}}) {
+    std::vector<double> pixels(static_cast<std::size_t>(n) * 28 * 28), labels(static_cast<std::size_t>(n));
+    for (std::size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<double>((i * 7) % 256);
+    for (std::size_t i = 0; i < labels.size(); ++i) labels[i] = static_cast<double>(i % 10);
+    const std::string base = dir.file(std::string("mnist/") + prefix);
+    data::write_idx_u8(base + "-images-idx3-ubyte.gz", Tensor::from_doubles(pixels, {n, 28, 28}, DType::f64), true);
+    data::write_idx_u8(base + "-labels-idx1-ubyte.gz", Tensor::from_doubles(labels, {n}, DType::f64), true);
+  }
+  const auto folder = train_ok(dir, "[data]\ndataset = \"mnist\"\npath = \"mnist\"\nvalidation = 8\n"
+                                    "[train]\nepochs = 1\nbatch_size = 8\n");
+  const auto summary = nlohmann::json::parse(read_text(folder / "summary.json"));
+  EXPECT_EQ(summary["dataset"]["train"], 32);
+  EXPECT_EQ(summary["dataset"]["val"], 8);
+  EXPECT_EQ(summary["dataset"]["test"], 10);
+}
+
+TEST(CliTrain, ReadsSmallCifarBatches) {
+  testing::TempDir dir;
+  std::filesystem::create_directory(dir.path() / "cifar");
+  const auto write_batch = [&](const std::string& name, int records) {
+    std::ofstream out(dir.file("cifar/" + name), std::ios::binary);
+    for (int r = 0; r < records; ++r) {
+      out.put(static_cast<char>(r % 10));
+      for (int i = 0; i < 3072; ++i) out.put(static_cast<char>((r * 31 + i) % 256));
+    }
+  };
+  for (int b = 1; b <= 5; ++b) write_batch("data_batch_" + std::to_string(b) + ".bin", 4);
+  write_batch("test_batch.bin", 5);
+  const auto folder = train_ok(dir, "[data]\ndataset = \"cifar10\"\npath = \"cifar\"\nvalidation = 4\n"
+                                    "[data.augment]\nflip = true\ntranslate = 2\n"
+                                    "[model]\ntype = \"logistic\"\n[train]\nepochs = 1\nbatch_size = 4\n");
+  const auto summary = nlohmann::json::parse(read_text(folder / "summary.json"));
+  EXPECT_EQ(summary["dataset"]["train"], 16);
+  EXPECT_EQ(summary["dataset"]["test"], 5);
+}
+
+TEST(CliTrain, ReadsACsvFile) {
+  testing::TempDir dir;
+  std::string csv = "x,y,label\n";
+  for (int i = 0; i < 60; ++i) csv += std::to_string(i % 3) + "." + std::to_string(i % 7) + ",1.5," + (i % 2 ? "cat" : "dog") + "\n";
+  write_text(dir, "points.csv", csv);
+  const auto folder = train_ok(dir, "[data]\ndataset = \"csv\"\npath = \"points.csv\"\nlabel_column = \"label\"\n"
+                                    "[train]\nepochs = 2\nbatch_size = 10\n");
+  const auto summary = nlohmann::json::parse(read_text(folder / "summary.json"));
+  EXPECT_EQ(summary["dataset"]["train"], 42);  // 60 - 10% validation - 20% test
+}
+
+TEST(CliTrain, ReadsAnImageFolder) {
+  testing::TempDir dir;
+  for (const char* cls : {"cats", "dogs"}) {
+    std::filesystem::create_directories(dir.path() / "pets" / cls);
+    for (int i = 0; i < 6; ++i) {
+      const auto shade = static_cast<std::uint8_t>(cls[0] == 'c' ? 20 * i : 255 - 20 * i);
+      const auto pixels = testing::solid_rgb(8, 8, shade, shade, shade);
+      const std::string file = dir.file(std::string("pets/") + cls + "/" + std::to_string(i));
+      if (i % 2) {
+        testing::write_bytes(file + ".jpg", testing::encode_jpeg(8, 8, 3, pixels));
+      } else {
+        testing::write_bytes(file + ".png", testing::encode_png({.height = 8, .width = 8, .samples = pixels}));
+      }
+    }
+  }
+  const auto folder = train_ok(dir, "[data]\ndataset = \"image-folder\"\npath = \"pets\"\nvalidation = 2\ntest = 2\n"
+                                    "[train]\nepochs = 1\nbatch_size = 4\n");
+  const auto summary = nlohmann::json::parse(read_text(folder / "summary.json"));
+  EXPECT_EQ(summary["dataset"]["train"], 8);
+}
+
+TEST(CliCommands, InfoEvalDatasetsHelpVersion) {
+  testing::TempDir dir;
+  const auto folder = train_ok(dir, kTinyMap);
+  const auto info = run_nnlab(dir, {"info", "config.toml"});
+  EXPECT_EQ(info.status, 0) << info.err;
+  EXPECT_NE(info.out.find("Linear(in_features=2, out_features=16"), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("[1, 4]"), std::string::npos) << info.out;  // the last layer's output shape
+  const auto eval = run_nnlab(dir, {"eval", folder.string()});
+  EXPECT_EQ(eval.status, 0) << eval.err;
+  EXPECT_NE(eval.out.find("| test "), std::string::npos) << eval.out;
+  const auto datasets = run_nnlab(dir, {"datasets"});
+  EXPECT_NE(datasets.out.find("fashion-mnist"), std::string::npos);
+  const auto help = run_nnlab(dir, {"train", "--help"});
+  EXPECT_EQ(help.status, 0);
+  EXPECT_NE(help.out.find("optim.lr"), std::string::npos) << help.out;
+  const auto version = run_nnlab(dir, {"--version"});
+  EXPECT_EQ(version.status, 0);
+  EXPECT_NE(version.out.find("nnlab "), std::string::npos);
+}
+
+}  // namespace
+}  // namespace nnlab
