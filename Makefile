@@ -37,4 +37,5 @@ fixtures:
 	/usr/bin/python3 tests/fixtures/gen_ops.py
 	/usr/bin/python3 tests/fixtures/gen_checkpoint.py
 	/usr/bin/python3 tests/fixtures/gen_optim.py
+	/usr/bin/python3 tests/fixtures/gen_resnet.py
 	git status --short tests/fixtures

@@ -17,7 +17,9 @@ packages=(
   dataset-fashion-mnist              # the default dataset
 )
 if [ "${NNLAB_WITH_TORCH:-0}" = 1 ]; then
-  packages+=(python3-torch python3-numpy)  # reference side of `make bench` and `make fixtures`
+  # The reference side of `make bench` and `make fixtures`; OpenBLAS so that PyTorch runs at its
+  # best (without it, Debian's torch falls back to the slow reference BLAS).
+  packages+=(python3-torch python3-numpy libopenblas0-pthread)
 fi
 
 missing=()

@@ -190,6 +190,61 @@ TEST(CliTrain, ReadsAnImageFolder) {
   EXPECT_EQ(summary["dataset"]["train"], 8);
 }
 
+TEST(CliTrain, StartsFromWeightsOfAnotherRun) {
+  testing::TempDir dir;
+  const auto first = train_ok(dir, kTinyMap, {"--out", "first"});
+  const std::string weights = (first / "model.safetensors").string();
+  train_ok(dir, kTinyMap, {"--out", "second", "--set", "model.init_from=" + weights, "--set", "train.shuffle=false"});
+  // A model of another width cannot take those weights: the error names the tensor.
+  const auto result = run_nnlab(dir, {"train", "config.toml", "--set", "model.init_from=" + weights, "--set",
+                                      "model.hidden=[8]"});
+  EXPECT_EQ(result.status, 1);
+  EXPECT_NE(result.err.find("'1.weight' has shape [16, 2] in the file, the model expects [8, 2]"), std::string::npos)
+      << result.err;
+}
+
+TEST(CliTrain, TrainsACnnFromALayerList) {
+  testing::TempDir dir;
+  std::filesystem::create_directory(dir.path() / "digits");
+  for (const auto& [prefix, n] : {std::pair{"train", 24}, std::pair{"t10k", 8}}) {
+    std::vector<double> pixels(static_cast<std::size_t>(n) * 28 * 28), labels(static_cast<std::size_t>(n));
+    for (std::size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<double>((i * 13) % 256);
+    for (std::size_t i = 0; i < labels.size(); ++i) labels[i] = static_cast<double>(i % 10);
+    const std::string base = dir.file(std::string("digits/") + prefix);
+    data::write_idx_u8(base + "-images-idx3-ubyte", Tensor::from_doubles(pixels, {n, 28, 28}, DType::f64), false);
+    data::write_idx_u8(base + "-labels-idx1-ubyte", Tensor::from_doubles(labels, {n}, DType::f64), false);
+  }
+  const std::string config = R"([data]
+dataset = "mnist"
+path = "digits"
+validation = 4
+[model]
+type = "cnn"
+layers = [
+  { type = "conv", out = 4, kernel = 3, padding = 1 },
+  { type = "batchnorm" },
+  { type = "relu" },
+  { type = "maxpool", kernel = 2 },
+  { type = "flatten" },
+  { type = "dropout", p = 0.1 },
+  { type = "linear", out = 10 },
+]
+[train]
+epochs = 1
+batch_size = 8
+)";
+  const auto folder = train_ok(dir, config);
+  EXPECT_TRUE(std::filesystem::exists(folder / "model.safetensors"));
+  const auto info = run_nnlab(dir, {"info", "config.toml"});
+  EXPECT_NE(info.out.find("[1, 4, 14, 14]"), std::string::npos) << info.out;  // after the max-pool
+  // A linear layer straight after a convolution: the error names the layer and the fix.
+  const auto bad = run_nnlab(dir, {"train", "config.toml", "--set",
+                                   R"(model.layers=[{type="conv", out=4}, {type="linear", out=10}])"});
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("[[model.layers]] #2 (linear)"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("flatten"), std::string::npos) << bad.err;
+}
+
 TEST(CliCommands, InfoEvalDatasetsHelpVersion) {
   testing::TempDir dir;
   const auto folder = train_ok(dir, kTinyMap);

@@ -63,7 +63,7 @@ TEST(Mlp, SameSeedSameModel) {
 
 TEST(Mlp, BadOptionsAreConfigErrors) {
   expect_throw_with<ConfigError>([] { mlp({.in_features = 2, .out_features = 3, .activation = "swish"}); },
-                                 "mlp: unknown activation 'swish'");
+                                 "unknown activation 'swish'");
   expect_throw_with<ConfigError>([] { mlp({.in_features = 2, .out_features = 3, .init = "he"}); }, "unknown init 'he'");
   expect_throw_with<ConfigError>([] { mlp({.in_features = 2, .hidden = {0}, .out_features = 3}); },
                                  "layer sizes must be positive, got 0");

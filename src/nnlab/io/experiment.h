@@ -10,7 +10,7 @@
 #include "nnlab/io/config.h"
 #include "nnlab/io/experiment_data.h"
 #include "nnlab/io/run_folder.h"
-#include "nnlab/nn/sequential.h"
+#include "nnlab/nn/module.h"
 #include "nnlab/train/callback.h"
 
 namespace nnlab::io {
@@ -24,7 +24,7 @@ struct RunOptions {
 struct Experiment {
   ExperimentConfig config;
   ExperimentData data;
-  std::shared_ptr<nn::Sequential> model;
+  std::shared_ptr<nn::Module> model;
   Shape example_shape;  // one input row, without the batch dim
 };
 // Seeds the global Rng and sets the thread count from the config first, so that building is

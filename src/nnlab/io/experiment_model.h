@@ -6,7 +6,7 @@
 
 #include "nnlab/core/rng.h"
 #include "nnlab/io/config.h"
-#include "nnlab/nn/sequential.h"
+#include "nnlab/nn/module.h"
 
 namespace nnlab::io {
 
@@ -16,7 +16,7 @@ DType model_dtype(const ModelConfig& config);
 // `outputs` the number of classes or regression targets. Parameters are drawn from `rng`.
 // Throws ConfigError for a model that cannot take such inputs (naming the layer), and the
 // checkpoint loader's DataError naming the file and tensor when init_from does not fit.
-std::shared_ptr<nn::Sequential> build_model(const ModelConfig& config, const Shape& example_shape,
-                                            std::int64_t outputs, Rng& rng);
+std::shared_ptr<nn::Module> build_model(const ModelConfig& config, const Shape& example_shape, std::int64_t outputs,
+                                        Rng& rng);
 
 }  // namespace nnlab::io

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "nnlab/core/error.h"
 #include "nnlab/ops/softmax.h"
 
 namespace nnlab::nn {
@@ -24,5 +25,16 @@ std::string GELU::describe() const {
 
 Tensor Softmax::forward(const Tensor& x) { return ops::softmax(x, options_.dim); }
 std::string Softmax::describe() const { return fmt::format("Softmax(dim={})", options_.dim); }
+
+std::shared_ptr<Module> make_activation(const std::string& name) {
+  if (name == "relu") return std::make_shared<ReLU>();
+  if (name == "sigmoid") return std::make_shared<Sigmoid>();
+  if (name == "tanh") return std::make_shared<Tanh>();
+  if (name == "leaky_relu") return std::make_shared<LeakyReLU>();
+  if (name == "elu") return std::make_shared<ELU>();
+  if (name == "gelu") return std::make_shared<GELU>();
+  throw ConfigError(
+      fmt::format("unknown activation '{}' (expected relu, sigmoid, tanh, leaky_relu, elu or gelu)", name));
+}
 
 }  // namespace nnlab::nn

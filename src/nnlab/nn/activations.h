@@ -4,6 +4,9 @@
 // keeps the input's shape.
 #include <cstdint>
 
+#include <memory>
+#include <string>
+
 #include "nnlab/nn/module.h"
 #include "nnlab/ops/activation.h"
 
@@ -84,5 +87,9 @@ class Softmax final : public Module {
  private:
   SoftmaxOptions options_;
 };
+
+// The activation layer called `name` with default options: relu, sigmoid, tanh, leaky_relu,
+// elu or gelu (the names configs use). Throws ConfigError listing them for any other name.
+std::shared_ptr<Module> make_activation(const std::string& name);
 
 }  // namespace nnlab::nn

@@ -1,5 +1,8 @@
-// BatchNorm1d: parameters, buffers and the choice of statistics; the maths is ops::batch_norm.
+// BatchNorm1d and BatchNorm2d: parameters, buffers and the choice of statistics in their shared
+// base; the maths is ops::batch_norm, which takes (N, C, *) input of any rank.
 #include "nnlab/nn/batch_norm.h"
+
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -8,8 +11,8 @@
 
 namespace nnlab::nn {
 
-BatchNorm1d::BatchNorm1d(const BatchNorm1dOptions& options) : options_(options) {
-  NNLAB_CHECK(options.num_features > 0, ValueError, "BatchNorm1d: expected num_features > 0, got {}",
+BatchNorm::BatchNorm(const BatchNormOptions& options, std::string name) : options_(options), name_(std::move(name)) {
+  NNLAB_CHECK(options.num_features > 0, ValueError, "{}: expected num_features > 0, got {}", name_,
               options.num_features);
   const Shape channels{options.num_features};
   if (options.affine) {
@@ -23,15 +26,12 @@ BatchNorm1d::BatchNorm1d(const BatchNorm1dOptions& options) : options_(options) 
   }
 }
 
-std::int64_t BatchNorm1d::num_batches_tracked() const {
+std::int64_t BatchNorm::num_batches_tracked() const {
   return num_batches_tracked_.defined() ? num_batches_tracked_.data<std::int64_t>()[0] : 0;
 }
 
-Tensor BatchNorm1d::forward(const Tensor& x) {
-  const std::int64_t c = options_.num_features;
-  NNLAB_CHECK(x.defined() && (x.dim() == 2 || x.dim() == 3) && x.size(1) == c, ShapeError,
-              "{}: expected input of shape [N, {}] or [N, {}, L], got {}", describe(), c, c,
-              x.defined() ? x.shape() : Shape{});
+Tensor BatchNorm::forward(const Tensor& x) {
+  check_input(x);
   const bool use_batch_stats = is_training() || !running_mean_.defined();
   double momentum = options_.momentum.value_or(0.0);
   if (is_training() && running_mean_.defined()) {
@@ -45,10 +45,23 @@ Tensor BatchNorm1d::forward(const Tensor& x) {
   return ops::batch_norm(x, running_mean, running_var, weight_, bias_, use_batch_stats, momentum, options_.eps);
 }
 
-std::string BatchNorm1d::describe() const {
-  return fmt::format("BatchNorm1d({}, eps={}, momentum={}, affine={}, track_running_stats={})", options_.num_features,
+std::string BatchNorm::describe() const {
+  return fmt::format("{}({}, eps={}, momentum={}, affine={}, track_running_stats={})", name_, options_.num_features,
                      options_.eps, options_.momentum ? fmt::format("{}", *options_.momentum) : std::string("None"),
                      options_.affine, options_.track_running_stats);
+}
+
+void BatchNorm1d::check_input(const Tensor& x) const {
+  const std::int64_t c = options().num_features;
+  NNLAB_CHECK(x.defined() && (x.dim() == 2 || x.dim() == 3) && x.size(1) == c, ShapeError,
+              "{}: expected input of shape [N, {}] or [N, {}, L], got {}", describe(), c, c,
+              x.defined() ? x.shape() : Shape{});
+}
+
+void BatchNorm2d::check_input(const Tensor& x) const {
+  const std::int64_t c = options().num_features;
+  NNLAB_CHECK(x.defined() && x.dim() == 4 && x.size(1) == c, ShapeError,
+              "{}: expected input of shape [N, {}, H, W], got {}", describe(), c, x.defined() ? x.shape() : Shape{});
 }
 
 }  // namespace nnlab::nn

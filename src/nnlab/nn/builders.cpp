@@ -14,45 +14,6 @@
 #include "nnlab/tensor/copy.h"
 
 namespace nnlab::nn {
-namespace {
-
-std::shared_ptr<Module> make_activation(const std::string& name) {
-  if (name == "relu") return std::make_shared<ReLU>();
-  if (name == "sigmoid") return std::make_shared<Sigmoid>();
-  if (name == "tanh") return std::make_shared<Tanh>();
-  if (name == "leaky_relu") return std::make_shared<LeakyReLU>();
-  if (name == "elu") return std::make_shared<ELU>();
-  if (name == "gelu") return std::make_shared<GELU>();
-  NNLAB_CHECK(false, ConfigError, "mlp: unknown activation '{}' (expected relu, sigmoid, tanh, leaky_relu, elu or gelu)",
-              name);
-  return nullptr;
-}
-
-// Re-initialises a Linear's weight by `scheme` and zeroes its bias; "default" keeps
-// torch.nn.Linear's draw. Xavier uses torch's default gain 1; Kaiming uses relu's gain (the
-// leaky_relu one with slope 0.01 before a LeakyReLU), as torch.nn.init.kaiming_*_(w,
-// nonlinearity="relu") does.
-void initialise(const Linear& layer, const std::string& scheme, const std::string& activation, Rng& rng) {
-  if (scheme == "default") return;
-  const bool leaky = activation == "leaky_relu";
-  if (scheme == "xavier_normal") {
-    init::xavier_normal_(layer.weight(), rng);
-  } else if (scheme == "xavier_uniform") {
-    init::xavier_uniform_(layer.weight(), rng);
-  } else if (scheme == "kaiming_normal") {
-    init::kaiming_normal_(layer.weight(), rng, leaky ? 0.01 : 0.0, init::FanMode::fan_in, leaky ? "leaky_relu" : "relu");
-  } else if (scheme == "kaiming_uniform") {
-    init::kaiming_uniform_(layer.weight(), rng, leaky ? 0.01 : 0.0, init::FanMode::fan_in, leaky ? "leaky_relu" : "relu");
-  } else {
-    NNLAB_CHECK(false, ConfigError,
-                "mlp: unknown init '{}' (expected default, xavier_normal, xavier_uniform, kaiming_normal or "
-                "kaiming_uniform)",
-                scheme);
-  }
-  if (layer.bias().defined()) init::zeros_(layer.bias());
-}
-
-}  // namespace
 
 std::shared_ptr<Sequential> mlp(const MlpOptions& options) {
   NNLAB_CHECK(options.in_features > 0 && options.out_features > 0, ConfigError,
@@ -68,7 +29,7 @@ std::shared_ptr<Sequential> mlp(const MlpOptions& options) {
     NNLAB_CHECK(out > 0, ConfigError, "mlp: layer sizes must be positive, got {}", out);
     auto layer = model->add(std::make_shared<Linear>(
         LinearOptions{.in_features = width, .out_features = out, .dtype = options.dtype, .rng = &rng}));
-    initialise(*layer, options.init, activation, rng);
+    init::scheme_(layer->weight(), layer->bias(), options.init, activation, rng);
     width = out;
   };
   for (std::int64_t size : options.hidden) {

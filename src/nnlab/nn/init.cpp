@@ -81,4 +81,26 @@ void kaiming_normal_(const Tensor& t, Rng& rng, double a, FanMode mode, const st
   normal_(t, 0.0, kaiming_std(t, a, mode, nonlinearity), rng);
 }
 
+void scheme_(const Tensor& weight, const Tensor& bias, const std::string& scheme, const std::string& activation,
+             Rng& rng) {
+  if (scheme == "default") return;
+  const bool leaky = activation == "leaky_relu";
+  const char* nonlinearity = leaky ? "leaky_relu" : "relu";
+  if (scheme == "xavier_normal") {
+    xavier_normal_(weight, rng);
+  } else if (scheme == "xavier_uniform") {
+    xavier_uniform_(weight, rng);
+  } else if (scheme == "kaiming_normal") {
+    kaiming_normal_(weight, rng, leaky ? 0.01 : 0.0, FanMode::fan_in, nonlinearity);
+  } else if (scheme == "kaiming_uniform") {
+    kaiming_uniform_(weight, rng, leaky ? 0.01 : 0.0, FanMode::fan_in, nonlinearity);
+  } else {
+    NNLAB_CHECK(false, ConfigError,
+                "unknown init '{}' (expected default, xavier_normal, xavier_uniform, kaiming_normal or "
+                "kaiming_uniform)",
+                scheme);
+  }
+  if (bias.defined()) zeros_(bias);
+}
+
 }  // namespace nnlab::nn::init

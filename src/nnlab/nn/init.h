@@ -34,4 +34,12 @@ void kaiming_uniform_(const Tensor& t, Rng& rng, double a = 0.0, FanMode mode = 
 void kaiming_normal_(const Tensor& t, Rng& rng, double a = 0.0, FanMode mode = FanMode::fan_in,
                      const std::string& nonlinearity = "leaky_relu");
 
+// Re-initialises a layer's weight (Linear or Conv2d) by a named scheme and zeroes its bias (if
+// defined): "default" leaves the layer's own torch draw untouched; xavier_normal / xavier_uniform
+// use gain 1; kaiming_normal / kaiming_uniform use the gain of `activation` (leaky_relu's with
+// slope 0.01, else relu's), as torch.nn.init.kaiming_*_(w, nonlinearity=...) does. Throws
+// ConfigError for an unknown scheme.
+void scheme_(const Tensor& weight, const Tensor& bias, const std::string& scheme, const std::string& activation,
+             Rng& rng);
+
 }  // namespace nnlab::nn::init

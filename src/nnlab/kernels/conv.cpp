@@ -1,0 +1,96 @@
+// Convolution dispatch: picks the backend by dtype and size and hands typed pointers to it.
+#include "nnlab/kernels/conv.h"
+
+#include "nnlab/core/check.h"
+#include "nnlab/kernels/cpu/conv_backends.h"
+#include "nnlab/kernels/cpu/loops.h"
+
+namespace nnlab::kernels {
+namespace {
+
+// float32 problems below this many multiply-adds run on the direct loops, where a oneDNN call's
+// fixed cost (reorders, bookkeeping: ~4.5 us) is most of the time. bench_conv, fastest of 5,
+// 1 thread (2-thread runs were too noisy on the shared machine), reference / oneDNN in us:
+//   1x4x8x8 -> 4 3x3 (9 kMAC):    forward 5.4 / 5.0, backward-data 4.1 / 8.7, weights 5.4 / 4.5
+//   2x4x8x8 -> 8 3x3 (37 kMAC):   forward 17 / 6.3,  backward-data 20 / 14,   weights 21 / 5.4
+// so the crossover lies between the two.
+constexpr std::int64_t kDnnlMinMacs = 1 << 14;
+
+template <typename T>
+const T* ptr_or_null(const ConstView& v) {
+  return v.data != nullptr ? v.ptr<T>() : nullptr;
+}
+
+template <typename T>
+T* ptr_or_null(const MutView& v) {
+  return v.data != nullptr ? v.ptr<T>() : nullptr;
+}
+
+}  // namespace
+
+std::int64_t Conv2dGeometry::macs() const {
+  return batch * out_channels * out_h * out_w * (in_channels / groups) * kernel_h * kernel_w;
+}
+
+ConvBackend choose_conv_backend(DType dtype, const Conv2dGeometry& g) {
+  // macs() == 0 covers every empty dim: oneDNN has nothing to gain there.
+  return dtype == DType::f32 && g.macs() >= kDnnlMinMacs ? ConvBackend::dnnl : ConvBackend::reference;
+}
+
+void conv2d_forward(ConvBackend backend, const Conv2dGeometry& g, const ConstView& x, const ConstView& weight,
+                    const ConstView& bias, const MutView& out) {
+  NNLAB_DCHECK(x.is_contiguous() && weight.is_contiguous() && out.is_contiguous());
+  NNLAB_DCHECK(x.dtype == out.dtype && weight.dtype == out.dtype);
+  NNLAB_DCHECK(out.shape == (Shape{g.batch, g.out_channels, g.out_h, g.out_w}));
+  if (backend == ConvBackend::dnnl) {
+    NNLAB_DCHECK(x.dtype == DType::f32);
+    return cpu::conv2d_forward_dnnl(g, x.ptr<float>(), weight.ptr<float>(), ptr_or_null<float>(bias), out.ptr<float>());
+  }
+  cpu::dispatch_floating(x.dtype, [&]<typename T>() {
+    cpu::conv2d_forward_reference<T>(g, x.ptr<T>(), weight.ptr<T>(), ptr_or_null<T>(bias), out.ptr<T>());
+  });
+}
+
+void conv2d_backward_data(ConvBackend backend, const Conv2dGeometry& g, const ConstView& dout, const ConstView& weight,
+                          const MutView& dx) {
+  NNLAB_DCHECK(dout.is_contiguous() && weight.is_contiguous() && dx.is_contiguous());
+  NNLAB_DCHECK(dx.shape == (Shape{g.batch, g.in_channels, g.in_h, g.in_w}));
+  if (backend == ConvBackend::dnnl) {
+    NNLAB_DCHECK(dx.dtype == DType::f32);
+    return cpu::conv2d_backward_data_dnnl(g, dout.ptr<float>(), weight.ptr<float>(), dx.ptr<float>());
+  }
+  cpu::dispatch_floating(dx.dtype, [&]<typename T>() {
+    cpu::conv2d_backward_data_reference<T>(g, dout.ptr<T>(), weight.ptr<T>(), dx.ptr<T>());
+  });
+}
+
+void conv2d_backward_weights(ConvBackend backend, const Conv2dGeometry& g, const ConstView& x, const ConstView& dout,
+                             const MutView& dweight, const MutView& dbias) {
+  NNLAB_DCHECK(x.is_contiguous() && dout.is_contiguous());
+  // The bias gradient alone is one sum per channel: the loops do it without any weight work.
+  if (backend == ConvBackend::dnnl && dweight.data != nullptr) {
+    NNLAB_DCHECK(x.dtype == DType::f32);
+    return cpu::conv2d_backward_weights_dnnl(g, x.ptr<float>(), dout.ptr<float>(), dweight.ptr<float>(),
+                                             ptr_or_null<float>(dbias));
+  }
+  cpu::dispatch_floating(dout.dtype, [&]<typename T>() {
+    cpu::conv2d_backward_weights_reference<T>(g, ptr_or_null<T>(x), dout.ptr<T>(), ptr_or_null<T>(dweight),
+                                              ptr_or_null<T>(dbias));
+  });
+}
+
+void conv2d_forward(const Conv2dGeometry& g, const ConstView& x, const ConstView& weight, const ConstView& bias,
+                    const MutView& out) {
+  conv2d_forward(choose_conv_backend(x.dtype, g), g, x, weight, bias, out);
+}
+
+void conv2d_backward_data(const Conv2dGeometry& g, const ConstView& dout, const ConstView& weight, const MutView& dx) {
+  conv2d_backward_data(choose_conv_backend(dx.dtype, g), g, dout, weight, dx);
+}
+
+void conv2d_backward_weights(const Conv2dGeometry& g, const ConstView& x, const ConstView& dout, const MutView& dweight,
+                             const MutView& dbias) {
+  conv2d_backward_weights(choose_conv_backend(dout.dtype, g), g, x, dout, dweight, dbias);
+}
+
+}  // namespace nnlab::kernels

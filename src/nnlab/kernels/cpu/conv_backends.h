@@ -1,0 +1,29 @@
+#pragma once
+// The CPU convolution backends behind kernels/conv.h, on typed contiguous NCHW buffers (see
+// conv.h for the legend and the formulas). A null pointer means "none" for bias, dweight, dbias.
+#include <cstddef>
+
+#include "nnlab/kernels/conv.h"
+
+namespace nnlab::kernels::cpu {
+
+// Direct loops accumulating in double, threaded over output planes: the float64 path, the path
+// of tiny float32 problems, and the test oracle.
+template <typename T>
+void conv2d_forward_reference(const Conv2dGeometry& g, const T* x, const T* weight, const T* bias, T* out);
+template <typename T>
+void conv2d_backward_data_reference(const Conv2dGeometry& g, const T* dout, const T* weight, T* dx);
+template <typename T>
+void conv2d_backward_weights_reference(const Conv2dGeometry& g, const T* x, const T* dout, T* dweight, T* dbias);
+
+// oneDNN convolution primitives (float32 only), cached by geometry; thread-safe. Use
+// nnlab::num_threads() threads (the shared OpenMP pool).
+void conv2d_forward_dnnl(const Conv2dGeometry& g, const float* x, const float* weight, const float* bias, float* out);
+void conv2d_backward_data_dnnl(const Conv2dGeometry& g, const float* dout, const float* weight, float* dx);
+void conv2d_backward_weights_dnnl(const Conv2dGeometry& g, const float* x, const float* dout, float* dweight,
+                                  float* dbias);
+
+// Number of cached oneDNN primitives (tests).
+std::size_t conv_dnnl_cache_size();
+
+}  // namespace nnlab::kernels::cpu

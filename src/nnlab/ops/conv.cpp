@@ -1,0 +1,133 @@
+// conv2d: validation, the forward kernel, and Conv2dBackward (backward-data and backward-weights
+// kernels). Legend: N batch, C in_channels, H W input size, O out_channels, G groups, KH KW kernel,
+// OH OW output size.
+#include "nnlab/ops/conv.h"
+
+#include "nnlab/autograd/node.h"
+#include "nnlab/core/check.h"
+#include "nnlab/kernels/conv.h"
+#include "nnlab/ops/shape_ops.h"
+#include "nnlab/tensor/checks.h"
+#include "nnlab/tensor/copy.h"
+
+namespace nnlab::ops {
+namespace {
+
+// Inputs: 0 input (N, C, H, W), 1 weight (O, C / G, KH, KW), 2 bias (O).
+struct Conv2dBackward final : autograd::Node {
+  kernels::Conv2dGeometry geometry;
+  Tensor input;   // contiguous, detached; saved only when the weight needs a gradient
+  Tensor weight;  // contiguous, detached; saved only when the input needs a gradient
+
+  std::string_view name() const override { return "conv2d"; }
+
+  void backward(const Tensor& grad_out, autograd::GradSink& grads) override {
+    if (grads.wants(0)) {  // dInput (N, C, H, W) = transposed convolution of dOut (N, O, OH, OW) with W
+      kernels::conv2d_backward_data(geometry, grad_out.view(), weight.view(), grads.output(0).mut_view());
+    }
+    if (grads.wants(1) || grads.wants(2)) {
+      // dW (O, C / G, KH, KW) = Σ_{n, oh, ow} dOut · input window;  dBias (O) = Σ_{n, oh, ow} dOut
+      kernels::conv2d_backward_weights(geometry, input.defined() ? input.view() : ConstView{}, grad_out.view(),
+                                       grads.wants(1) ? grads.output(1).mut_view() : MutView{},
+                                       grads.wants(2) ? grads.output(2).mut_view() : MutView{});
+    }
+  }
+};
+
+// Ranks and dtypes; input may be 3-D (C, H, W) or 4-D (N, C, H, W).
+void check_tensors(const Tensor& input, const Tensor& weight, const Tensor& bias) {
+  check_floating(input, "conv2d: input");
+  check_floating(weight, "conv2d: weight");
+  check_same_dtype(input, weight, "conv2d: input and weight");
+  NNLAB_CHECK(input.dim() == 4 || input.dim() == 3, ShapeError,
+              "conv2d: expected input of rank 4 (N, C_in, H, W) or 3 (C_in, H, W), got shape {}", input.shape());
+  NNLAB_CHECK(weight.dim() == 4, ShapeError,
+              "conv2d: expected weight of rank 4 (C_out, C_in / groups, kH, kW), got shape {}", weight.shape());
+  NNLAB_CHECK(weight.numel() > 0, ShapeError, "conv2d: expected a weight with no zero size, got shape {}",
+              weight.shape());
+  if (!bias.defined()) return;
+  check_floating(bias, "conv2d: bias");
+  check_same_dtype(input, bias, "conv2d: input and bias");
+  NNLAB_CHECK(bias.dim() == 1 && bias.size(0) == weight.size(0), ShapeError,
+              "conv2d: expected bias of shape [{}] (out_channels of weight {}), got {}", weight.size(0), weight.shape(),
+              bias.shape());
+}
+
+void check_params(const Conv2dParams& p) {
+  NNLAB_CHECK(p.stride.h > 0 && p.stride.w > 0, ValueError, "conv2d: expected positive stride, got {}", p.stride);
+  NNLAB_CHECK(p.dilation.h > 0 && p.dilation.w > 0, ValueError, "conv2d: expected positive dilation, got {}",
+              p.dilation);
+  NNLAB_CHECK(p.padding.h >= 0 && p.padding.w >= 0, ValueError, "conv2d: expected non-negative padding, got {}",
+              p.padding);
+  NNLAB_CHECK(p.groups > 0, ValueError, "conv2d: expected positive groups, got {}", p.groups);
+}
+
+// One output size: (in + 2·padding - dilation·(kernel - 1) - 1) / stride + 1, or <= 0 when the
+// padded input is smaller than the dilated kernel.
+std::int64_t output_size(std::int64_t in, std::int64_t kernel, std::int64_t stride, std::int64_t padding,
+                         std::int64_t dilation) {
+  const std::int64_t span = dilation * (kernel - 1) + 1;
+  return in + 2 * padding < span ? 0 : (in + 2 * padding - span) / stride + 1;
+}
+
+// Channel counts and image size; returns the kernels' geometry (batch 1 for a 3-D input).
+kernels::Conv2dGeometry make_geometry(const Tensor& input, const Tensor& weight, const Conv2dParams& p) {
+  const std::int64_t channels = input.size(-3), out_channels = weight.size(0);
+  NNLAB_CHECK(out_channels % p.groups == 0, ShapeError,
+              "conv2d: expected out_channels divisible by groups={}, got weight {} ({} output channels)", p.groups,
+              weight.shape(), out_channels);
+  NNLAB_CHECK(channels == weight.size(1) * p.groups, ShapeError,
+              "conv2d: expected input with {} channels (weight {}, groups={}), got input {}", weight.size(1) * p.groups,
+              weight.shape(), p.groups, input.shape());
+  kernels::Conv2dGeometry g{.batch = input.dim() == 4 ? input.size(0) : 1,
+                            .in_channels = channels,
+                            .in_h = input.size(-2),
+                            .in_w = input.size(-1),
+                            .out_channels = out_channels,
+                            .kernel_h = weight.size(2),
+                            .kernel_w = weight.size(3),
+                            .stride_h = p.stride.h,
+                            .stride_w = p.stride.w,
+                            .pad_h = p.padding.h,
+                            .pad_w = p.padding.w,
+                            .dilation_h = p.dilation.h,
+                            .dilation_w = p.dilation.w,
+                            .groups = p.groups};
+  g.out_h = output_size(g.in_h, g.kernel_h, g.stride_h, g.pad_h, g.dilation_h);
+  g.out_w = output_size(g.in_w, g.kernel_w, g.stride_w, g.pad_w, g.dilation_w);
+  NNLAB_CHECK(g.out_h > 0 && g.out_w > 0, ShapeError,
+              "conv2d: expected the padded input ({}, {}) to be at least the dilated kernel ({}, {}), got input {} "
+              "with kernel {}, stride {}, padding {}, dilation {}",
+              g.in_h + 2 * g.pad_h, g.in_w + 2 * g.pad_w, g.dilation_h * (g.kernel_h - 1) + 1,
+              g.dilation_w * (g.kernel_w - 1) + 1, input.shape(), Size2d(g.kernel_h, g.kernel_w), p.stride, p.padding,
+              p.dilation);
+  return g;
+}
+
+// The forward on a 4-D input: out (N, O, OH, OW), recording Conv2dBackward.
+Tensor conv2d_images(const Tensor& input, const Tensor& weight, const Tensor& bias, const kernels::Conv2dGeometry& g) {
+  const Tensor x = nnlab::contiguous(input), w = nnlab::contiguous(weight);
+  const Tensor b = bias.defined() ? nnlab::contiguous(bias) : Tensor();
+  Tensor out = Tensor::empty({g.batch, g.out_channels, g.out_h, g.out_w}, input.dtype());
+  kernels::conv2d_forward(g, x.view(), w.view(), b.defined() ? b.view() : ConstView{}, out.mut_view());
+
+  if (autograd::should_record({input, weight, bias})) {
+    auto& node = autograd::record<Conv2dBackward>(out, {input, weight, bias});
+    node.geometry = g;
+    if (weight.requires_grad()) node.input = x.detach();
+    if (input.requires_grad()) node.weight = w.detach();
+  }
+  return out;
+}
+
+}  // namespace
+
+Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, const Conv2dParams& params) {
+  check_tensors(input, weight, bias);
+  check_params(params);
+  const kernels::Conv2dGeometry g = make_geometry(input, weight, params);
+  if (input.dim() == 3) return squeeze(conv2d_images(unsqueeze(input, 0), weight, bias, g), 0);
+  return conv2d_images(input, weight, bias, g);
+}
+
+}  // namespace nnlab::ops

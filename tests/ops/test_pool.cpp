@@ -1,0 +1,185 @@
+// max_pool2d, avg_pool2d, adaptive_avg_pool2d: values and gradients by hand (ties, NaN,
+// padding, uneven adaptive windows, 3-D input), float32 against float64, and every bad-input
+// error. Gradient checks and PyTorch parity run from the op table (cases_conv.cpp).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "nnlab/core/error.h"
+#include "nnlab/ops/arithmetic.h"
+#include "nnlab/ops/pool.h"
+#include "nnlab/ops/reduce.h"
+#include "testing/asserts.h"
+#include "testing/fixtures.h"
+#include "testing/gradcheck_asserts.h"
+
+namespace nnlab {
+namespace {
+
+using ops::Size2d;
+using testing::grad_input;
+
+constexpr DType kF64 = DType::f64;
+
+// 1..h*w as a (1, 1, h, w) image.
+Tensor counting_image(std::int64_t h, std::int64_t w) {
+  std::vector<double> values;
+  for (std::int64_t i = 1; i <= h * w; ++i) values.push_back(static_cast<double>(i));
+  return Tensor::from_doubles(values, {1, 1, h, w}, kF64);
+}
+
+// The gradient of sum(f(x)) with respect to x.
+template <typename F>
+Tensor grad_of_sum(const F& f, const Tensor& x) {
+  const Tensor input = x.detach().requires_grad_();
+  ops::sum(f(input)).backward();
+  return input.grad();
+}
+
+TEST(MaxPool2d, ValuesAndGradientByHand) {
+  const auto pool = [](const Tensor& x) { return ops::max_pool2d(x, 2); };
+  // 2x2 blocks of 1..16: the bottom-right of each block is its max.
+  expect_equal(pool(counting_image(4, 4)), Tensor::from_doubles({6, 8, 14, 16}, {1, 1, 2, 2}, kF64));
+  expect_equal(grad_of_sum(pool, counting_image(4, 4)),
+               Tensor::from_doubles({0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 1, 0, 1}, {1, 1, 4, 4}, kF64));
+  // The default stride is the kernel size.
+  expect_equal(pool(counting_image(4, 4)), ops::max_pool2d(counting_image(4, 4), 2, Size2d(2)));
+}
+
+TEST(MaxPool2d, PaddingNeverWinsAndOverlapsAddUp) {
+  // 3x3 windows, stride 1, padding 1 over 1..9 (the -inf padding never wins): the max of each
+  // neighbourhood. 9 is the max of four windows, so its gradient is 4.
+  const auto pool = [](const Tensor& x) { return ops::max_pool2d(x, 3, Size2d(1), 1); };
+  expect_equal(pool(counting_image(3, 3)), Tensor::from_doubles({5, 6, 6, 8, 9, 9, 8, 9, 9}, {1, 1, 3, 3}, kF64));
+  expect_equal(grad_of_sum(pool, counting_image(3, 3)),
+               Tensor::from_doubles({0, 0, 0, 0, 1, 2, 0, 2, 4}, {1, 1, 3, 3}, kF64));
+  // All pixels negative: the max is still a real pixel, never the padding.
+  expect_equal(pool(-counting_image(2, 2)), Tensor::from_doubles({-1, -1, -1, -1}, {1, 1, 2, 2}, kF64));
+}
+
+TEST(MaxPool2d, FirstMaximumWinsTiesAndNaNPropagates) {
+  // All equal: the gradient goes to the first element of the window, as in PyTorch.
+  expect_equal(grad_of_sum([](const Tensor& x) { return ops::max_pool2d(x, 2); }, Tensor::zeros({1, 1, 2, 2}, kF64)),
+               Tensor::from_doubles({1, 0, 0, 0}, {1, 1, 2, 2}, kF64));
+  const Tensor with_nan = Tensor::from_doubles({1, std::numeric_limits<double>::quiet_NaN(), 3, 4}, {1, 1, 2, 2}, kF64);
+  EXPECT_TRUE(std::isnan(ops::max_pool2d(with_nan, 2).item()));
+}
+
+TEST(AvgPool2d, ValuesAndGradientByHand) {
+  // 2x2 blocks of 1..16: (1+2+5+6) / 4 = 3.5, ...
+  expect_equal(ops::avg_pool2d(counting_image(4, 4), 2),
+               Tensor::from_doubles({3.5, 5.5, 11.5, 13.5}, {1, 1, 2, 2}, kF64));
+  // Padding counts in the divisor (count_include_pad): the corner window holds 1+2+4+5 over 9 cells.
+  const auto pool = [](const Tensor& x) { return ops::avg_pool2d(x, 3, Size2d(1), 1); };
+  expect_close(pool(counting_image(3, 3)),
+               Tensor::from_doubles({12 / 9.0, 21 / 9.0, 16 / 9.0, 27 / 9.0, 5, 33 / 9.0, 24 / 9.0, 39 / 9.0, 28 / 9.0},
+                                    {1, 1, 3, 3}, kF64),
+               Tol::f64());
+  // Each pixel is in as many windows as it has neighbours (itself included), each giving 1/9.
+  expect_close(grad_of_sum(pool, counting_image(3, 3)),
+               Tensor::from_doubles({4 / 9.0, 6 / 9.0, 4 / 9.0, 6 / 9.0, 1, 6 / 9.0, 4 / 9.0, 6 / 9.0, 4 / 9.0},
+                                    {1, 1, 3, 3}, kF64),
+               Tol::f64());
+}
+
+TEST(AdaptiveAvgPool2d, UnevenWindowsByHand) {
+  // 5 columns into 3: windows [0, 2), [1, 4), [3, 5) -> 1.5, 3, 4.5. Columns 1 and 3 sit in two windows.
+  const auto pool = [](const Tensor& x) { return ops::adaptive_avg_pool2d(x, 1, 3); };
+  expect_close(pool(counting_image(1, 5)), Tensor::from_doubles({1.5, 3, 4.5}, {1, 1, 1, 3}, kF64), Tol::f64());
+  expect_close(grad_of_sum(pool, counting_image(1, 5)),
+               Tensor::from_doubles({0.5, 0.5 + 1 / 3.0, 1 / 3.0, 1 / 3.0 + 0.5, 0.5}, {1, 1, 1, 5}, kF64), Tol::f64());
+  // An output larger than the input repeats pixels: 2 -> 3 gives windows [0, 1), [0, 2), [1, 2).
+  expect_close(ops::adaptive_avg_pool2d(counting_image(1, 2), {1, 3}),
+               Tensor::from_doubles({1, 1.5, 2}, {1, 1, 1, 3}, kF64), Tol::f64());
+}
+
+TEST(AdaptiveAvgPool2d, OneByOneIsTheMeanOfEachPlane) {
+  Rng rng(1);
+  const Tensor x = randn({2, 3, 4, 5}, rng, kF64);
+  expect_close(ops::adaptive_avg_pool2d(x, 1), ops::mean(x, Shape{2, 3}, /*keepdim=*/true), Tol::f64());
+}
+
+TEST(Pool2d, ThreeDimensionalInputIsOneImage) {
+  Rng rng(2);
+  const Tensor x = randn({2, 5, 6}, rng, kF64);
+  expect_equal(ops::max_pool2d(x, 2), view::squeeze(ops::max_pool2d(view::unsqueeze(x, 0), 2), 0));
+  expect_equal(ops::avg_pool2d(x, 3, Size2d(2), 1),
+               view::squeeze(ops::avg_pool2d(view::unsqueeze(x, 0), 3, Size2d(2), 1), 0));
+  EXPECT_EQ(ops::adaptive_avg_pool2d(x, {2, 3}).shape(), Shape({2, 2, 3}));
+  EXPECT_GRADCHECK([](const auto& in) { return ops::max_pool2d(in[0], 2, Size2d(1)); }, {grad_input({2, 4, 4}, rng)});
+  EXPECT_GRADCHECK([](const auto& in) { return ops::adaptive_avg_pool2d(in[0], 3); }, {grad_input({2, 4, 5}, rng)});
+}
+
+TEST(Pool2d, Float32AgreesWithFloat64) {
+  Rng rng(3);
+  const Tensor x = randn({8, 16, 17, 15}, rng, kF64);
+  const Tensor x32 = to_dtype(x, DType::f32);
+  expect_close(to_dtype(ops::max_pool2d(x32, 3, Size2d(2), 1), kF64), ops::max_pool2d(x, 3, Size2d(2), 1), Tol::f32());
+  expect_close(to_dtype(ops::avg_pool2d(x32, {3, 2}, Size2d(2, 1), {1, 0}), kF64),
+               ops::avg_pool2d(x, {3, 2}, Size2d(2, 1), {1, 0}), Tol::f32());
+  expect_close(to_dtype(ops::adaptive_avg_pool2d(x32, {5, 4}), kF64), ops::adaptive_avg_pool2d(x, {5, 4}), Tol::f32());
+}
+
+TEST(Pool2d, RejectsBadInput) {
+  expect_throw_with<ShapeError>(
+      [] {
+        ops::max_pool2d(Tensor::zeros({4, 4}), 2);
+      },
+      "max_pool2d: expected input of rank 4 (N, C, H, W) or 3 (C, H, W), got shape [4, 4]");
+  expect_throw_with<ShapeError>(
+      [] {
+        ops::avg_pool2d(Tensor::zeros({1, 0, 4, 4}), 2);
+      },
+      "avg_pool2d: expected input with non-zero channels, height and width, got shape [1, 0, 4, 4]");
+  expect_throw_with<ShapeError>(
+      [] {
+        ops::adaptive_avg_pool2d(Tensor::zeros({2, 3, 0, 4}), 1);
+      },
+      "adaptive_avg_pool2d: expected input with non-zero channels, height and width, got shape [2, 3, 0, 4]");
+  expect_throw_with<DTypeError>(
+      [] {
+        ops::max_pool2d(Tensor::zeros({1, 1, 4, 4}, DType::i64), 2);
+      },
+      "max_pool2d: expected float32 or float64, got int64");
+}
+
+TEST(Pool2d, RejectsBadParameters) {
+  const Tensor x = Tensor::zeros({1, 1, 6, 6});
+  expect_throw_with<ValueError>(
+      [&] {
+        ops::max_pool2d(x, {2, 0});
+      },
+      "max_pool2d: expected positive kernel_size, got (2, 0)");
+  expect_throw_with<ValueError>([&] { ops::avg_pool2d(x, 2, Size2d(0)); },
+                                "avg_pool2d: expected positive stride, got (0, 0)");
+  expect_throw_with<ValueError>(
+      [&] { ops::max_pool2d(x, 3, std::nullopt, 2); },
+      "max_pool2d: expected padding between 0 and half the kernel_size, got padding (2, 2) for "
+      "kernel_size (3, 3)");
+  expect_throw_with<ValueError>(
+      [&] {
+        ops::avg_pool2d(x, 2, std::nullopt, {0, -1});
+      },
+      "avg_pool2d: expected padding between 0 and half the kernel_size, got padding (0, -1)");
+  expect_throw_with<ValueError>([&] { ops::adaptive_avg_pool2d(x, 0, 3); },
+                                "adaptive_avg_pool2d: expected a positive output_size, got (0, 3)");
+}
+
+TEST(Pool2d, RejectsAnImageSmallerThanTheKernel) {
+  expect_throw_with<ShapeError>(
+      [] {
+        ops::max_pool2d(Tensor::zeros({1, 3, 1, 5}), 4, Size2d(1, 2), 1);
+      },
+      "max_pool2d: expected the padded input (3, 7) to be at least kernel_size (4, 4), got input [1, 3, 1, 5] with "
+      "kernel_size (4, 4), stride (1, 2), padding (1, 1)");
+  expect_throw_with<ShapeError>(
+      [] {
+        ops::avg_pool2d(Tensor::zeros({3, 5, 1}), {2, 2});
+      },
+      "avg_pool2d: expected the padded input (5, 1) to be at least kernel_size (2, 2), got "
+      "input [3, 5, 1] with kernel_size (2, 2), stride (2, 2), padding (0, 0)");
+}
+
+}  // namespace
+}  // namespace nnlab
