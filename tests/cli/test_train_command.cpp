@@ -11,6 +11,8 @@
 #include "data/image_writer.h"
 #include "nnlab/data/idx_file.h"
 #include "nnlab/io/config.h"
+#include "nnlab/io/safetensors.h"
+#include "testing/asserts.h"
 #include "nnlab/tensor/tensor.h"
 
 namespace nnlab {
@@ -201,6 +203,23 @@ TEST(CliTrain, StartsFromWeightsOfAnotherRun) {
   EXPECT_EQ(result.status, 1);
   EXPECT_NE(result.err.find("'1.weight' has shape [16, 2] in the file, the model expects [8, 2]"), std::string::npos)
       << result.err;
+}
+
+TEST(CliTrain, TransferLearningWithANewHeadAndAFrozenLayer) {
+  // Pretrain on 4 classes; then load everything but the head ("3.") for a 3-class task,
+  // keep the first layer ("1.") frozen, and give the head its own learning rate.
+  testing::TempDir dir;
+  const auto pretrained = train_ok(dir, kTinyMap, {"--out", "pretrained"});
+  const auto tuned = train_ok(dir, kTinyMap,
+                              {"--out", "tuned", "--set", "data.classes=3", "--set",
+                               "model.init_from=" + (pretrained / "model.safetensors").string(), "--set",
+                               R"(model.init_skip=["3."])", "--set", R"(model.freeze=["1."])", "--set",
+                               R"(optim.lr_by_prefix={"3." = 0.05})"});
+  const auto before = io::load_safetensors((pretrained / "model.safetensors").string()).tensors;
+  const auto after = io::load_safetensors((tuned / "model.safetensors").string()).tensors;
+  EXPECT_TRUE(tensors_close(after.at("1.weight"), before.at("1.weight"), {0.0, 0.0}));  // frozen
+  EXPECT_TRUE(tensors_close(after.at("1.bias"), before.at("1.bias"), {0.0, 0.0}));
+  EXPECT_EQ(after.at("3.weight").shape(), (Shape{3, 16}));
 }
 
 TEST(CliTrain, TrainsACnnFromALayerList) {
