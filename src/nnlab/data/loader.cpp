@@ -5,6 +5,7 @@
 
 #include "nnlab/autograd/grad_mode.h"
 #include "nnlab/core/check.h"
+#include "nnlab/core/parallel.h"
 #include "nnlab/ops/indexing.h"
 
 namespace nnlab::data {
@@ -128,6 +129,9 @@ void DataLoader::wait_idle() {
 }
 
 void DataLoader::worker_loop() {
+  // OpenMP's thread count is per thread: without this the worker's gathers would start a
+  // second team beside the training loop's and the two would fight over the cores.
+  set_num_threads(1);
   std::unique_lock<std::mutex> lock(mutex_);
   while (true) {
     cv_.wait(lock, [this] { return stop_ || requested_.has_value(); });

@@ -1,0 +1,249 @@
+#!/usr/bin/python3
+"""nnlab against PyTorch on the training jobs of WORKLOADS.md.
+
+Runs bench_workloads (nnlab) and reference/workloads.py (PyTorch, CPU) for each workload,
+interleaved, --repeats times each, and prints a Markdown table of median samples/s and the
+ratio nnlab / torch (= reference_time / nnlab_time: higher is better), against
+
+  - torch "tuned": OPENBLAS_CORETYPE unset, OPENBLAS_NUM_THREADS=1, glibc's malloc
+    thresholds raised (MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_), the targets' reference;
+  - torch "as installed": the environment as given, for the README.
+
+nnlab runs in the environment as given. Both sides use every core (torch.set_num_threads).
+It also measures the machine's float32 GEMM peak (a large product through nnlab's gemm,
+which is oneDNN, and through torch) and prints each workload's achieved matrix-product
+FLOP/s as a fraction of it.
+
+    compare.py [--workloads W1,W2] [--repeats 3] [--quick] [--out table.md]
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PYTHON = "/usr/bin/python3"  # Debian's python3-torch lives here, not in a virtualenv
+ALL_WORKLOADS = ["W1", "W2", "W3", "W6", "W7", "W9"]
+IMPLS = ["nnlab", "torch tuned", "torch as-installed"]
+QUICK_STEPS = {"W7": 1000}  # --quick: timed steps per workload; others QUICK_DEFAULT
+QUICK_DEFAULT = 40
+
+# The (in_features, out_features) of each workload's Linear layers, for the analytic FLOP count.
+# Workloads without matrix products (W7) are absent. W4, W5 and W8 need convolution FLOPs.
+LINEAR_LAYERS = {
+    "W1": [(784, 30), (30, 10)],
+    "W2": [(784, 512), (512, 256), (256, 128), (128, 64), (64, 10)],
+    "W3": [(2, 16)] + [(16, 16)] * 5 + [(16, 10)],
+    "W6": [(1, 50), (50, 50), (50, 1)],
+    "W9": [(3072, 10)],
+}
+
+
+def gemm_flops_per_sample(workload):
+    """Matrix-product FLOPs per example and step: 2·in·out each for the forward product, the
+    weight gradient and (except for the first layer, whose input needs none) the input gradient."""
+    layers = LINEAR_LAYERS.get(workload)
+    if not layers:
+        return None
+    return sum(2 * n_in * n_out * (2 if i == 0 else 3) for i, (n_in, n_out) in enumerate(layers))
+
+
+def tuned_env(base):
+    env = dict(base)
+    env.pop("OPENBLAS_CORETYPE", None)  # OpenBLAS then picks its AVX-512 kernels
+    env.update(OPENBLAS_NUM_THREADS="1",  # one thread pool: torch's own
+               MALLOC_MMAP_THRESHOLD_="33554432",  # keep big buffers in the heap, not fresh mmaps
+               MALLOC_TRIM_THRESHOLD_="17179869184")  # and do not hand them back every step
+    return env
+
+
+def commands(args):
+    """impl -> (argv prefix, environment)."""
+    reference = dict(os.environ)
+    for item in args.reference_env:
+        name, _, value = item.partition("=")
+        reference[name] = value
+    nnlab = [str(Path(args.build) / "bench" / "bench_workloads")]
+    torch = [PYTHON, str(HERE / "reference" / "workloads.py")]
+    return {"nnlab": (nnlab, dict(os.environ)),
+            "torch tuned": (torch, tuned_env(reference)),
+            "torch as-installed": (torch, reference)}
+
+
+def run_lines(argv, env, timeout):
+    """The JSON lines a run prints; raises RuntimeError with its stderr when it fails."""
+    try:
+        done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f"timed out after {timeout} s: {' '.join(argv)}") from None
+    if done.returncode != 0:
+        tail = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
+        raise RuntimeError(f"exit {done.returncode}: {' '.join(argv)}: {tail}")
+    return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+
+
+def measure_peak(args, cmds):
+    """GFLOP/s of an n^3 float32 product through nnlab (oneDNN) and torch (tuned environment)."""
+    peak = {}
+    for impl in ("nnlab", "torch tuned"):
+        argv, env = cmds[impl]
+        try:
+            threads = ["--threads", str(args.threads)] if args.threads else []
+            peak[impl] = run_lines(argv + ["sgemm", "--size", str(args.sgemm_size)] + threads, env, args.timeout)[0]
+        except RuntimeError as error:
+            print(f"compare: sgemm ({impl}) failed: {error}", file=sys.stderr)
+    return peak
+
+
+def run_workloads(args, cmds):
+    """(workload, variant) -> impl -> list of result lines, interleaving the impls."""
+    results = {}
+    for workload in args.workloads:
+        steps = args.steps or (QUICK_STEPS.get(workload, QUICK_DEFAULT) if args.quick else None)
+        extra = ["--steps", str(steps)] if steps else []
+        if args.threads:
+            extra += ["--threads", str(args.threads)]
+        for repeat in range(args.repeats):
+            shift = repeat % len(IMPLS)  # rotate who goes first: no side always runs on a warm or cold machine
+            for impl in IMPLS[shift:] + IMPLS[:shift]:
+                argv, env = cmds[impl]
+                try:
+                    lines = run_lines(argv + [workload] + extra, env, args.timeout)
+                except RuntimeError as error:
+                    print(f"compare: {workload} ({impl}) failed: {error}", file=sys.stderr)
+                    results.setdefault((workload, ""), {}).setdefault(impl, [])
+                    continue
+                for line in lines:
+                    key = (line["workload"], line.get("variant", ""))
+                    results.setdefault(key, {}).setdefault(impl, []).append(line)
+                    print(f"  {label(key):<14} {impl:<19} run {repeat + 1}/{args.repeats}: "
+                          f"{line['samples_per_s']:>12,.0f} samples/s", file=sys.stderr, flush=True)
+    return results
+
+
+def label(key):
+    workload, variant = key
+    return f"{workload} {variant}".strip()
+
+
+def median_rate(lines):
+    return statistics.median(line["samples_per_s"] for line in lines) if lines else None
+
+
+def fmt_rate(value):
+    return "failed" if value is None else f"{value:,.0f}"
+
+
+def fmt_ratio(numerator, denominator):
+    return "-" if numerator is None or denominator is None else f"{numerator / denominator:.2f}"
+
+
+def fmt_fraction(rate, flops_per_sample, peak_gflops):
+    if rate is None or flops_per_sample is None or not peak_gflops:
+        return "-"
+    gflops = rate * flops_per_sample / 1e9
+    return f"{gflops:.2f} ({100 * gflops / peak_gflops:.1f} %)"
+
+
+def threads_cell(by_impl):
+    counts = {impl: lines[0]["threads"] for impl, lines in by_impl.items() if lines}
+    values = set(counts.values())
+    return str(values.pop()) if len(values) == 1 else " / ".join(f"{k} {v}" for k, v in counts.items())
+
+
+def peak_lines(peak):
+    """The peak used for fractions (the faster product) and a line describing both."""
+    parts, usable = [], []
+    for impl, line in peak.items():
+        blas = f", BLAS {line['blas']}" if "blas" in line else ""
+        parts.append(f"{impl} {line['gflops']:.1f} GFLOP/s (n = {line['size']}{blas})")
+        if not line.get("reference_blas"):
+            usable.append(line["gflops"])
+    return (max(usable) if usable else None), "; ".join(parts) or "not measured"
+
+
+def table(args, results, peak):
+    peak_gflops, peak_text = peak_lines(peak)
+    out = [f"nnlab vs PyTorch {'(quick: few steps, smoke test only) ' if args.quick else ''}"
+           f"- median of {args.repeats} interleaved runs each; ratio = nnlab samples/s / torch samples/s "
+           f"(higher is better)", "",
+           f"float32 GEMM peak: {peak_text}", ""]
+    if any(line.get("reference_blas") for line in peak.values()):
+        out += ["WARNING: PyTorch is linked to the reference (netlib) BLAS, not an optimised one: its "
+                "matrix products run far below the machine's peak, so these ratios flatter nnlab. Install "
+                "an optimised BLAS (Debian: libopenblas0-pthread) for the comparison WORKLOADS.md asks for.", ""]
+    out += ["| workload | nnlab samples/s | torch tuned samples/s | ratio tuned | torch as-installed samples/s "
+            "| ratio as-installed | threads | nnlab GEMM GFLOP/s (% peak) | torch tuned GEMM GFLOP/s (% peak) |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for key, by_impl in results.items():
+        nnlab, tuned, installed = (median_rate(by_impl.get(impl, [])) for impl in IMPLS)
+        flops = gemm_flops_per_sample(key[0])
+        name = next((lines[0]["name"] for lines in by_impl.values() if lines), "")
+        out.append(f"| {label(key)} {name} | {fmt_rate(nnlab)} | {fmt_rate(tuned)} | {fmt_ratio(nnlab, tuned)} "
+                   f"| {fmt_rate(installed)} | {fmt_ratio(nnlab, installed)} | {threads_cell(by_impl)} "
+                   f"| {fmt_fraction(nnlab, flops, peak_gflops)} | {fmt_fraction(tuned, flops, peak_gflops)} |")
+    out += ["", "Every run (samples/s):", ""]
+    for key, by_impl in results.items():
+        runs = "; ".join(f"{impl}: " + ", ".join(f"{line['samples_per_s']:,.0f}" for line in lines)
+                         for impl, lines in by_impl.items())
+        out.append(f"- {label(key)}: {runs}")
+    return "\n".join(out) + "\n"
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--workloads", default=",".join(ALL_WORKLOADS),
+                        help=f"comma-separated ids (default {','.join(ALL_WORKLOADS)})")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per side and workload (default 3)")
+    parser.add_argument("--quick", action="store_true", help=f"{QUICK_DEFAULT} timed steps per run: a smoke test")
+    parser.add_argument("--steps", type=int, default=None, help="timed steps per run, for every workload")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="threads for both sides (default: every core, as WORKLOADS.md asks)")
+    parser.add_argument("--out", default=None, help="also write the table to this file")
+    parser.add_argument("--build", default=os.environ.get("BUILD", "build"), help="build folder (default $BUILD or build)")
+    parser.add_argument("--sgemm-size", type=int, default=None,
+                        help="n of the n^3 peak product (default 4096, 1024 with --quick; 0: skip)")
+    parser.add_argument("--reference-env", action="append", default=[], metavar="NAME=VALUE",
+                        help="set for both torch runs (e.g. a library path to an optimised BLAS)")
+    parser.add_argument("--timeout", type=int, default=3600, help="seconds per run")
+    args = parser.parse_args()
+    args.workloads = [w.strip() for w in args.workloads.split(",") if w.strip()]
+    unknown = [w for w in args.workloads if w not in ALL_WORKLOADS]
+    if unknown:
+        parser.error(f"unknown workload(s) {', '.join(unknown)} (known: {', '.join(ALL_WORKLOADS)})")
+    if args.sgemm_size is None:
+        args.sgemm_size = 1024 if args.quick else 4096
+    if args.repeats < 1:
+        parser.error("--repeats must be at least 1")
+    return args
+
+
+def main():
+    args = parse_args()
+    cmds = commands(args)
+    if not Path(cmds["nnlab"][0][0]).exists():
+        print(f"compare: {cmds['nnlab'][0][0]} not found: build the bench_workloads target first", file=sys.stderr)
+        return 2
+    if subprocess.run([PYTHON, "-c", "import torch, numpy"], capture_output=True).returncode != 0:
+        print(f"compare: {PYTHON} cannot import torch and numpy (Debian: python3-torch python3-numpy)",
+              file=sys.stderr)
+        return 2
+    start = time.monotonic()
+    peak = measure_peak(args, cmds) if args.sgemm_size > 0 else {}
+    results = run_workloads(args, cmds)
+    text = table(args, results, peak)
+    print(text)
+    print(f"compare: {time.monotonic() - start:.0f} s", file=sys.stderr)
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(text)
+    failed = any(not lines for by_impl in results.values() for lines in by_impl.values())
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+#pragma once
+// The pieces every WORKLOADS.md job shares: run options, the result line, the timed loop, and
+// the registry's entry type. A workload is one function that builds its data, model and
+// optimiser and hands one step to time_training().
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nnlab/data/dataset.h"
+#include "nnlab/data/loader.h"
+#include "nnlab/nn/module.h"
+#include "nnlab/optim/optimizer.h"
+#include "nnlab/tensor/tensor.h"
+
+namespace nnlab::bench {
+
+// The warm-up that WORKLOADS.md prescribes before the timed steps.
+inline constexpr std::int64_t kWarmupSteps = 20;
+
+struct RunOptions {
+  std::optional<std::int64_t> steps;  // timed steps; unset: the workload's own count
+  bool prefetch = true;               // DataLoader's background batch preparation
+  std::uint64_t seed = 0;             // data, initialisation and batch order
+  bool phases = false;                // print where a supervised step's time goes
+};
+
+// Seconds spent in each phase of the timed supervised steps (train_supervised only).
+struct PhaseSeconds {
+  double batch = 0;     // waiting for / gathering the batch
+  double forward = 0;   // zero_grad, forward and loss
+  double backward = 0;
+  double step = 0;      // the optimiser step
+};
+
+// What one (workload, variant) run prints as a JSON line.
+struct Result {
+  std::string variant;       // "" when the workload has one; "b16", "adam", ...
+  std::int64_t batch = 0;    // examples per step (the nominal batch size)
+  std::int64_t steps = 0;    // timed optimiser steps
+  std::int64_t samples = 0;  // examples processed in the timed steps
+  double seconds = 0;        // wall-clock time of the timed steps
+  double final_loss = 0;     // loss of the last timed step
+  std::optional<PhaseSeconds> phases;
+};
+
+// One optimiser step: returns the step's loss (a 0-D tensor) and how many examples it used.
+struct StepOutcome {
+  Tensor loss;
+  std::int64_t samples = 0;
+};
+
+// Runs kWarmupSteps untimed steps, then `steps` timed ones, and reads the last loss.
+template <typename Step>
+Result time_training(std::int64_t steps, Step&& step) {
+  for (std::int64_t i = 0; i < kWarmupSteps; ++i) step();
+  Result result;
+  result.steps = steps;
+  StepOutcome last;
+  const auto start = std::chrono::steady_clock::now();
+  for (std::int64_t i = 0; i < steps; ++i) {
+    last = step();
+    result.samples += last.samples;
+  }
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.final_loss = last.loss.defined() ? last.loss.item() : 0.0;
+  return result;
+}
+
+// loss(outputs, targets) -> 0-D tensor.
+using LossFn = std::function<Tensor(const Tensor& outputs, const Tensor& targets)>;
+
+// The standard supervised job: batches from a shuffling DataLoader (a new order every epoch;
+// the timed steps run on into the next epoch when they outlast one), zero_grad, forward, loss,
+// backward, step. The result's batch is loader_options.batch_size.
+Result train_supervised(nn::Module& model, optim::Optimizer& optimizer, const data::Dataset& dataset,
+                        const data::LoaderOptions& loader_options, const LossFn& loss, std::int64_t steps);
+
+// Fashion-MNIST's training set, flattened to (60000, 784) float32 and normalised with
+// WORKLOADS.md's mean 0.2860 and std 0.3530.
+data::Dataset fashion_mnist_flat();
+
+// A workload's entry point: runs one variant (one of the registry's `variants`, or "" when it
+// has none) and returns its result.
+using WorkloadFn = std::function<Result(const std::string& variant, const RunOptions& options)>;
+
+struct Workload {
+  std::string id;                     // "W2"
+  std::string name;                   // "mlp-deep", as in WORKLOADS.md
+  std::vector<std::string> variants;  // run in order; empty: one run with variant ""
+  WorkloadFn run;
+};
+
+// --- the workloads (workloads/*.cpp); the registry in workloads.cpp lists them ---
+Result run_mlp_sigmoid(const std::string& variant, const RunOptions& options);  // W1
+Result run_mlp_deep(const std::string& variant, const RunOptions& options);     // W2
+Result run_mlp2d_bn(const std::string& variant, const RunOptions& options);     // W3
+Result run_sinc(const std::string& variant, const RunOptions& options);         // W6
+Result run_rosenbrock(const std::string& variant, const RunOptions& options);   // W7
+Result run_linear_cifar(const std::string& variant, const RunOptions& options);  // W9
+
+}  // namespace nnlab::bench
