@@ -170,7 +170,9 @@ TEST(Progress, PlainLinesOffATerminalAndABarOnOne) {
     EXPECT_NE(text.find("epoch 1/2  train loss"), std::string::npos) << text;
     EXPECT_NE(text.find("epoch 2/2  train loss"), std::string::npos) << text;
     EXPECT_EQ(text.find('\r') != std::string::npos, terminal) << text;
-    if (terminal) EXPECT_NE(text.find("samples/s"), std::string::npos) << text;
+    if (terminal) {
+      EXPECT_NE(text.find("samples/s"), std::string::npos) << text;
+    }
   }
 }
 

@@ -4,14 +4,14 @@
 #include "nnlab/io/experiment_data.h"
 
 #include <cmath>
-#include <filesystem>
+#include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <utility>
 
 #include <fmt/format.h>
 
 #include "nnlab/core/check.h"
-#include "nnlab/core/rng.h"
 #include "nnlab/data/cifar.h"
 #include "nnlab/data/csv_file.h"
 #include "nnlab/data/image_folder.h"

@@ -118,8 +118,8 @@ std::shared_ptr<nn::Sequential> cnn(const ModelConfig& c, const Shape& example_s
     }
   }
   NNLAB_CHECK(probe.dim() == 2 && probe.size(1) == outputs, ConfigError,
-              "[[model.layers]]: the last layer gives outputs {} per example, but the data needs ({}) — end with a "
-              "linear layer of out = {}",
+              "[[model.layers]]: the layers turn one example into {}, but the data needs {} outputs per example: "
+              "end with a linear layer of out = {}",
               probe.shape(), outputs, outputs);
   return model;
 }
@@ -156,7 +156,7 @@ std::shared_ptr<nn::Module> build_model(const ModelConfig& c, const Shape& examp
   } else if (c.type == "resnet18" || c.type == "resnet34") {
     model = resnet(c, example_shape, outputs, rng);
   } else {
-    throw ConfigError(fmt::format("[model] type: '{}' is not available in this build", c.type));
+    throw ConfigError(fmt::format("[model] type: unknown model type '{}'", c.type));
   }
   if (!c.init_from.empty()) load_model(*model, c.init_from, {.strict = false, .skip_prefixes = c.init_skip});
   for (const std::string& prefix : c.freeze) model->freeze(prefix);

@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <fstream>
-#include <sstream>
 #include <vector>
 
 #include <fmt/format.h>
