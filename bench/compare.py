@@ -27,29 +27,61 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 PYTHON = "/usr/bin/python3"  # Debian's python3-torch lives here, not in a virtualenv
-ALL_WORKLOADS = ["W1", "W2", "W3", "W6", "W7", "W9"]
+ALL_WORKLOADS = ["W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W9"]
 IMPLS = ["nnlab", "torch tuned", "torch as-installed"]
-QUICK_STEPS = {"W7": 1000}  # --quick: timed steps per workload; others QUICK_DEFAULT
+QUICK_STEPS = {"W7": 1000, "W8": 5}  # --quick: timed steps per workload; others QUICK_DEFAULT
 QUICK_DEFAULT = 40
 
 # The (in_features, out_features) of each workload's Linear layers, for the analytic FLOP count.
-# Workloads without matrix products (W7) are absent. W4, W5 and W8 need convolution FLOPs.
+# Workloads without matrix products (W7) are absent.
 LINEAR_LAYERS = {
     "W1": [(784, 30), (30, 10)],
     "W2": [(784, 512), (512, 256), (256, 128), (128, 64), (64, 10)],
     "W3": [(2, 16)] + [(16, 16)] * 5 + [(16, 10)],
+    "W4": [(3136, 128), (128, 10)],
+    "W5": [(576, 64), (64, 10)],
     "W6": [(1, 50), (50, 50), (50, 1)],
+    "W8": [(512, 2)],
     "W9": [(3072, 10)],
 }
 
 
+def _resnet18_convs(size):
+    """torchvision's ResNet-18 convolutions on size x size images, in forward order."""
+    side = size // 2  # conv1: 7x7 stride 2
+    layers = [(3, 64, 7, side, side)]
+    side //= 2  # maxpool 3x3 stride 2
+    in_ch = 64
+    for width, stride in ((64, 1), (128, 2), (256, 2), (512, 2)):
+        side //= stride
+        layers.append((in_ch, width, 3, side, side))  # block 0, conv1 (with the stride)
+        layers.append((width, width, 3, side, side))  # block 0, conv2
+        if stride != 1 or in_ch != width:
+            layers.append((in_ch, width, 1, side, side))  # downsample 1x1
+        layers += [(width, width, 3, side, side)] * 2  # block 1
+        in_ch = width
+    return layers
+
+
+# The (in_channels, out_channels, kernel, H_out, W_out) of each workload's convolutions, in
+# forward order (all before the Linear layers).
+CONV_LAYERS = {
+    "W4": [(1, 32, 3, 28, 28), (32, 64, 3, 14, 14)],
+    "W5": [(1, 16, 3, 28, 28), (16, 32, 3, 28, 28), (32, 32, 3, 14, 14), (32, 64, 3, 14, 14),
+           (64, 64, 3, 7, 7), (64, 64, 3, 7, 7)],
+    "W8": _resnet18_convs(64),
+}
+
+
 def gemm_flops_per_sample(workload):
-    """Matrix-product FLOPs per example and step: 2·in·out each for the forward product, the
-    weight gradient and (except for the first layer, whose input needs none) the input gradient."""
-    layers = LINEAR_LAYERS.get(workload)
-    if not layers:
+    """Matrix-product FLOPs per example and step: for each layer, 2·MACs for the forward product,
+    the weight gradient and (except for the network's first layer, whose input needs none) the
+    input gradient. MACs: in·out for a Linear layer, C_in·k²·C_out·H_out·W_out for a convolution."""
+    macs = [c_in * k * k * c_out * h * w for c_in, c_out, k, h, w in CONV_LAYERS.get(workload, [])]
+    macs += [n_in * n_out for n_in, n_out in LINEAR_LAYERS.get(workload, [])]
+    if not macs:
         return None
-    return sum(2 * n_in * n_out * (2 if i == 0 else 3) for i, (n_in, n_out) in enumerate(layers))
+    return sum(2 * m * (2 if i == 0 else 3) for i, m in enumerate(macs))
 
 
 def tuned_env(base):

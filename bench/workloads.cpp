@@ -22,14 +22,17 @@
 namespace nnlab::bench {
 namespace {
 
-// The registry: one line per workload. W4, W5 and W8 (convolutions) join here.
+// The registry: one line per workload.
 const std::vector<Workload>& registry() {
   static const std::vector<Workload> workloads = {
       {"W1", "mlp-sigmoid", {}, run_mlp_sigmoid},
       {"W2", "mlp-deep", {}, run_mlp_deep},
       {"W3", "mlp2d-bn", {"b1", "b16", "b128", "b1024"}, run_mlp2d_bn},
+      {"W4", "cnn-shallow", {}, run_cnn_shallow},
+      {"W5", "cnn-deep", {}, run_cnn_deep},
       {"W6", "sinc", {}, run_sinc},
       {"W7", "rosenbrock", {"gd", "momentum", "adam"}, run_rosenbrock},
+      {"W8", "resnet18", {}, run_resnet18},
       {"W9", "linear-cifar", {}, run_linear_cifar},
   };
   return workloads;

@@ -51,9 +51,10 @@ class Batches:
         return self.x.index_select(0, index), self.y.index_select(0, index)
 
 
-def time_training(steps, step):
-    """20 untimed steps, then `steps` timed ones; returns the result fields."""
-    for _ in range(WARMUP_STEPS):
+def time_training(steps, step, warmup=WARMUP_STEPS):
+    """`warmup` untimed steps (WORKLOADS.md's 20 unless a workload says otherwise), then `steps`
+    timed ones; returns the result fields."""
+    for _ in range(warmup):
         step()
     samples = 0
     loss = None
@@ -65,7 +66,8 @@ def time_training(steps, step):
     return dict(steps=steps, samples=samples, seconds=seconds, final_loss=loss.item() if loss is not None else 0.0)
 
 
-def train_supervised(model, optimizer, x, y, batch_size, loss_fn, steps, seed, drop_last=False):
+def train_supervised(model, optimizer, x, y, batch_size, loss_fn, steps, seed, drop_last=False,
+                     warmup=WARMUP_STEPS):
     model.train()
     batches = Batches(x, y, batch_size, drop_last, torch.Generator().manual_seed(seed))
 
@@ -77,7 +79,7 @@ def train_supervised(model, optimizer, x, y, batch_size, loss_fn, steps, seed, d
         optimizer.step()
         return loss, inputs.shape[0]
 
-    result = time_training(steps, step)
+    result = time_training(steps, step, warmup)
     result["batch"] = batch_size
     return result
 
@@ -93,6 +95,12 @@ def fashion_mnist_flat():
     labels = read_idx(os.path.join(FASHION_MNIST_DIR, "train-labels-idx1-ubyte.gz"), 8)
     x = (torch.from_numpy(images.astype(np.float32)) / 255.0 - 0.2860) / 0.3530
     return x.contiguous(), torch.from_numpy(labels.astype(np.int64))
+
+
+def fashion_mnist_images():
+    """The same images as (60000, 1, 28, 28) float32 (W4, W5)."""
+    x, y = fashion_mnist_flat()
+    return x.reshape(-1, 1, 28, 28).contiguous(), y
 
 
 def mlp(sizes, activation, batchnorm=False):
@@ -149,6 +157,28 @@ def mlp2d_bn(variant, steps, seed):  # W3
                             drop_last=True)
 
 
+def conv_relu(n_in, n_out):
+    return [nn.Conv2d(n_in, n_out, kernel_size=3, padding=1), nn.ReLU()]
+
+
+def cnn_shallow(variant, steps, seed):  # W4
+    x, y = fashion_mnist_images()
+    model = nn.Sequential(*conv_relu(1, 32), nn.MaxPool2d(2), *conv_relu(32, 64), nn.MaxPool2d(2),
+                          nn.Flatten(), nn.Linear(64 * 7 * 7, 128), nn.ReLU(), nn.Linear(128, 10))
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    return train_supervised(model, optimizer, x, y, 128, F.cross_entropy, steps or 200, seed)
+
+
+def cnn_deep(variant, steps, seed):  # W5
+    x, y = fashion_mnist_images()
+    model = nn.Sequential(*conv_relu(1, 16), *conv_relu(16, 32), nn.MaxPool2d(2),
+                          *conv_relu(32, 32), *conv_relu(32, 64), nn.MaxPool2d(2),
+                          *conv_relu(64, 64), *conv_relu(64, 64), nn.MaxPool2d(2),  # 7x7 -> 3x3
+                          nn.Flatten(), nn.Linear(64 * 3 * 3, 64), nn.ReLU(), nn.Linear(64, 10))
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    return train_supervised(model, optimizer, x, y, 128, F.cross_entropy, steps or 200, seed)
+
+
 def sinc(variant, steps, seed):  # W6
     x = torch.linspace(-2.0, 2.0, 1000, dtype=torch.float64)
     t = 5 * math.pi * x
@@ -180,6 +210,26 @@ def rosenbrock(variant, steps, seed):  # W7
     return result
 
 
+# torchvision's ResNet-18 (torchvision is not installed here): the copy that the parity
+# fixture uses, with torchvision's module names and initialisation.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "fixtures"))
+from gen_resnet import resnet18 as torchvision_resnet18  # noqa: E402
+
+
+RESNET_EXAMPLES = 1024  # 32 batches of 32: the timed steps cross epochs like the others'
+RESNET_WARMUP_STEPS = 3  # fewer than the spec's 20: a step takes about a second on two cores
+
+
+def resnet18(variant, steps, seed):  # W8
+    generator = torch.Generator().manual_seed(seed)
+    x = torch.randn(RESNET_EXAMPLES, 3, 64, 64, generator=generator)
+    y = torch.randint(0, 2, (RESNET_EXAMPLES,), generator=generator)
+    model = torchvision_resnet18(num_classes=2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=0.9)
+    return train_supervised(model, optimizer, x, y, 32, F.cross_entropy, steps or 20, seed,
+                            warmup=RESNET_WARMUP_STEPS)
+
+
 def linear_cifar(variant, steps, seed):  # W9
     generator = torch.Generator().manual_seed(seed)
     x = torch.randn(10_000, 3 * 32 * 32, generator=generator)
@@ -198,8 +248,11 @@ WORKLOADS = {
     "W1": ("mlp-sigmoid", [""], mlp_sigmoid),
     "W2": ("mlp-deep", [""], mlp_deep),
     "W3": ("mlp2d-bn", ["b1", "b16", "b128", "b1024"], mlp2d_bn),
+    "W4": ("cnn-shallow", [""], cnn_shallow),
+    "W5": ("cnn-deep", [""], cnn_deep),
     "W6": ("sinc", [""], sinc),
     "W7": ("rosenbrock", ["gd", "momentum", "adam"], rosenbrock),
+    "W8": ("resnet18", [""], resnet18),
     "W9": ("linear-cifar", [""], linear_cifar),
 }
 

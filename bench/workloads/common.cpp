@@ -1,4 +1,4 @@
-// The shared supervised training loop and the Fashion-MNIST input of W1 and W2.
+// The shared supervised training loop and the Fashion-MNIST input of W1, W2, W4 and W5.
 #include <chrono>
 #include <utility>
 
@@ -21,13 +21,14 @@ data::Batch next_batch(data::DataLoader& loader) {
 }  // namespace
 
 Result train_supervised(nn::Module& model, optim::Optimizer& optimizer, const data::Dataset& dataset,
-                        const data::LoaderOptions& loader_options, const LossFn& loss, std::int64_t steps) {
+                        const data::LoaderOptions& loader_options, const LossFn& loss, std::int64_t steps,
+                        std::int64_t warmup) {
   model.train();
   data::DataLoader loader(dataset, loader_options);
   // Phase times of every step; the warm-up's are subtracted below. Reading the clock four
   // times a step costs well under a microsecond.
   PhaseSeconds phases;
-  PhaseSeconds warmup;
+  PhaseSeconds warmup_phases;
   std::int64_t done = 0;
   using Clock = std::chrono::steady_clock;
   const auto seconds = [](Clock::time_point from, Clock::time_point to) {
@@ -48,14 +49,14 @@ Result train_supervised(nn::Module& model, optim::Optimizer& optimizer, const da
     phases.forward += seconds(t1, t2);
     phases.backward += seconds(t2, t3);
     phases.step += seconds(t3, t4);
-    if (++done == kWarmupSteps) warmup = phases;
+    if (++done == warmup) warmup_phases = phases;
     return StepOutcome{value, batch.inputs.size(0)};
-  });
+  }, warmup);
   result.batch = loader_options.batch_size;
-  result.phases = PhaseSeconds{.batch = phases.batch - warmup.batch,
-                               .forward = phases.forward - warmup.forward,
-                               .backward = phases.backward - warmup.backward,
-                               .step = phases.step - warmup.step};
+  result.phases = PhaseSeconds{.batch = phases.batch - warmup_phases.batch,
+                               .forward = phases.forward - warmup_phases.forward,
+                               .backward = phases.backward - warmup_phases.backward,
+                               .step = phases.step - warmup_phases.step};
   return result;
 }
 
@@ -65,6 +66,14 @@ data::Dataset fashion_mnist_flat() {
   // (N, 1, 28, 28) in [0, 1] -> (N, 784), (x - mean) / std with the dataset's usual constants.
   const Tensor flat = ops::reshape(dataset.inputs, {dataset.size(), 28 * 28});
   dataset.inputs = ops::contiguous((flat - 0.2860) / 0.3530);
+  return dataset;
+}
+
+data::Dataset fashion_mnist_images() {
+  data::Dataset dataset = data::load_mnist(data::kFashionMnistDir, data::Split::train, {.fashion = true});
+  NoGradGuard no_grad;
+  // (N, 1, 28, 28) in [0, 1] -> (x - mean) / std, the shape kept.
+  dataset.inputs = ops::contiguous((dataset.inputs - 0.2860) / 0.3530);
   return dataset;
 }
 

@@ -52,10 +52,11 @@ struct StepOutcome {
   std::int64_t samples = 0;
 };
 
-// Runs kWarmupSteps untimed steps, then `steps` timed ones, and reads the last loss.
+// Runs `warmup` untimed steps (WORKLOADS.md's 20 unless a workload says otherwise), then `steps`
+// timed ones, and reads the last loss.
 template <typename Step>
-Result time_training(std::int64_t steps, Step&& step) {
-  for (std::int64_t i = 0; i < kWarmupSteps; ++i) step();
+Result time_training(std::int64_t steps, Step&& step, std::int64_t warmup = kWarmupSteps) {
+  for (std::int64_t i = 0; i < warmup; ++i) step();
   Result result;
   result.steps = steps;
   StepOutcome last;
@@ -74,13 +75,17 @@ using LossFn = std::function<Tensor(const Tensor& outputs, const Tensor& targets
 
 // The standard supervised job: batches from a shuffling DataLoader (a new order every epoch;
 // the timed steps run on into the next epoch when they outlast one), zero_grad, forward, loss,
-// backward, step. The result's batch is loader_options.batch_size.
+// backward, step, after `warmup` untimed steps. The result's batch is loader_options.batch_size.
 Result train_supervised(nn::Module& model, optim::Optimizer& optimizer, const data::Dataset& dataset,
-                        const data::LoaderOptions& loader_options, const LossFn& loss, std::int64_t steps);
+                        const data::LoaderOptions& loader_options, const LossFn& loss, std::int64_t steps,
+                        std::int64_t warmup = kWarmupSteps);
 
 // Fashion-MNIST's training set, flattened to (60000, 784) float32 and normalised with
 // WORKLOADS.md's mean 0.2860 and std 0.3530.
 data::Dataset fashion_mnist_flat();
+
+// The same images as (60000, 1, 28, 28) float32, normalised the same way (W4, W5).
+data::Dataset fashion_mnist_images();
 
 // A workload's entry point: runs one variant (one of the registry's `variants`, or "" when it
 // has none) and returns its result.
@@ -97,8 +102,11 @@ struct Workload {
 Result run_mlp_sigmoid(const std::string& variant, const RunOptions& options);  // W1
 Result run_mlp_deep(const std::string& variant, const RunOptions& options);     // W2
 Result run_mlp2d_bn(const std::string& variant, const RunOptions& options);     // W3
+Result run_cnn_shallow(const std::string& variant, const RunOptions& options);  // W4
+Result run_cnn_deep(const std::string& variant, const RunOptions& options);     // W5
 Result run_sinc(const std::string& variant, const RunOptions& options);         // W6
 Result run_rosenbrock(const std::string& variant, const RunOptions& options);   // W7
+Result run_resnet18(const std::string& variant, const RunOptions& options);      // W8
 Result run_linear_cifar(const std::string& variant, const RunOptions& options);  // W9
 
 }  // namespace nnlab::bench
