@@ -20,8 +20,15 @@ std::string quoted(const std::string& text) {
 }  // namespace
 
 CommandResult run_nnlab(const TempDir& dir, const std::vector<std::string>& args) {
-  std::string command = "cd " + quoted(dir.path().string()) + " && " + quoted(NNLAB_BINARY);
-  for (const std::string& arg : args) command += " " + quoted(arg);
+  // Appended piece by piece: GCC 12 reports a false -Wrestrict for chains of string operator+.
+  std::string command = "cd ";
+  command += quoted(dir.path().string());
+  command += " && ";
+  command += quoted(NNLAB_BINARY);
+  for (const std::string& arg : args) {
+    command += ' ';
+    command += quoted(arg);
+  }
   command += " > nnlab.stdout 2> nnlab.stderr";
   const int raw = std::system(command.c_str());
   return {.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1,
