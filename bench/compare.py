@@ -10,7 +10,9 @@ ratio nnlab / torch (= reference_time / nnlab_time: higher is better), against
   - torch "as installed": the environment as given, for the README.
 
 nnlab runs in the environment as given. Both sides use every core (torch.set_num_threads).
-It also measures the machine's float32 GEMM peak (a large product through nnlab's gemm,
+W7 also runs a third side, reference/rosenbrock_numpy.py: the plain numpy loop with the
+analytic gradient that a course writes. Without PyTorch (or numpy) the script says so and
+runs the sides it can. It also measures the machine's float32 GEMM peak (a large product through nnlab's gemm,
 which is oneDNN, and through torch) and prints each workload's achieved matrix-product
 FLOP/s as a fraction of it.
 
@@ -29,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 PYTHON = "/usr/bin/python3"  # Debian's python3-torch lives here, not in a virtualenv
 ALL_WORKLOADS = ["W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W9"]
 IMPLS = ["nnlab", "torch tuned", "torch as-installed"]
+NUMPY_LOOP = "numpy loop"  # W7's second reference
 QUICK_STEPS = {"W7": 1000, "W8": 5}  # --quick: timed steps per workload; others QUICK_DEFAULT
 QUICK_DEFAULT = 40
 
@@ -101,9 +104,29 @@ def commands(args):
         reference[name] = value
     nnlab = [str(Path(args.build) / "bench" / "bench_workloads")]
     torch = [PYTHON, str(HERE / "reference" / "workloads.py")]
+    numpy_loop = [PYTHON, str(HERE / "reference" / "rosenbrock_numpy.py")]
     return {"nnlab": (nnlab, dict(os.environ)),
             "torch tuned": (torch, tuned_env(reference)),
-            "torch as-installed": (torch, reference)}
+            "torch as-installed": (torch, reference),
+            NUMPY_LOOP: (numpy_loop, dict(os.environ))}
+
+
+def importable(modules):
+    return subprocess.run([PYTHON, "-c", f"import {modules}"], capture_output=True).returncode == 0
+
+
+def available_impls():
+    """The sides this machine can run, and a line for each one it cannot."""
+    impls, missing = ["nnlab"], []
+    if importable("torch, numpy"):
+        impls += ["torch tuned", "torch as-installed"]
+    else:
+        missing.append(f"PyTorch is not installed for {PYTHON} (Debian: python3-torch): nnlab runs alone")
+    if importable("numpy"):
+        impls.append(NUMPY_LOOP)
+    else:
+        missing.append(f"numpy is not installed for {PYTHON} (Debian: python3-numpy): W7 has no numpy loop")
+    return impls, missing
 
 
 def run_lines(argv, env, timeout):
@@ -122,6 +145,8 @@ def measure_peak(args, cmds):
     """GFLOP/s of an n^3 float32 product through nnlab (oneDNN) and torch (tuned environment)."""
     peak = {}
     for impl in ("nnlab", "torch tuned"):
+        if impl not in args.impls:
+            continue
         argv, env = cmds[impl]
         try:
             threads = ["--threads", str(args.threads)] if args.threads else []
@@ -139,9 +164,10 @@ def run_workloads(args, cmds):
         extra = ["--steps", str(steps)] if steps else []
         if args.threads:
             extra += ["--threads", str(args.threads)]
+        impls = [impl for impl in args.impls if impl != NUMPY_LOOP or workload == "W7"]
         for repeat in range(args.repeats):
-            shift = repeat % len(IMPLS)  # rotate who goes first: no side always runs on a warm or cold machine
-            for impl in IMPLS[shift:] + IMPLS[:shift]:
+            shift = repeat % len(impls)  # rotate who goes first: no side always runs on a warm or cold machine
+            for impl in impls[shift:] + impls[:shift]:
                 argv, env = cmds[impl]
                 try:
                     lines = run_lines(argv + [workload] + extra, env, args.timeout)
@@ -182,7 +208,7 @@ def fmt_fraction(rate, flops_per_sample, peak_gflops):
 
 
 def threads_cell(by_impl):
-    counts = {impl: lines[0]["threads"] for impl, lines in by_impl.items() if lines}
+    counts = {impl: lines[0]["threads"] for impl, lines in by_impl.items() if lines and impl != NUMPY_LOOP}
     values = set(counts.values())
     return str(values.pop()) if len(values) == 1 else " / ".join(f"{k} {v}" for k, v in counts.items())
 
@@ -200,7 +226,8 @@ def peak_lines(peak):
 
 def table(args, results, peak):
     peak_gflops, peak_text = peak_lines(peak)
-    out = [f"nnlab vs PyTorch {'(quick: few steps, smoke test only) ' if args.quick else ''}"
+    out = [f"{line}" for line in args.missing] + (["" ] if args.missing else [])
+    out += [f"nnlab vs PyTorch {'(quick: few steps, smoke test only) ' if args.quick else ''}"
            f"- median of {args.repeats} interleaved runs each; ratio = nnlab samples/s / torch samples/s "
            f"(higher is better)", "",
            f"float32 GEMM peak: {peak_text}", ""]
@@ -213,11 +240,20 @@ def table(args, results, peak):
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for key, by_impl in results.items():
         nnlab, tuned, installed = (median_rate(by_impl.get(impl, [])) for impl in IMPLS)
+        tuned_cell, installed_cell = ("-" if impl not in by_impl else fmt_rate(rate)
+                                      for impl, rate in (("torch tuned", tuned), ("torch as-installed", installed)))
         flops = gemm_flops_per_sample(key[0])
         name = next((lines[0]["name"] for lines in by_impl.values() if lines), "")
-        out.append(f"| {label(key)} {name} | {fmt_rate(nnlab)} | {fmt_rate(tuned)} | {fmt_ratio(nnlab, tuned)} "
-                   f"| {fmt_rate(installed)} | {fmt_ratio(nnlab, installed)} | {threads_cell(by_impl)} "
+        out.append(f"| {label(key)} {name} | {fmt_rate(nnlab)} | {tuned_cell} | {fmt_ratio(nnlab, tuned)} "
+                   f"| {installed_cell} | {fmt_ratio(nnlab, installed)} | {threads_cell(by_impl)} "
                    f"| {fmt_fraction(nnlab, flops, peak_gflops)} | {fmt_fraction(tuned, flops, peak_gflops)} |")
+    numpy_rows = [(key, by_impl) for key, by_impl in results.items() if by_impl.get(NUMPY_LOOP)]
+    if numpy_rows:
+        out += ["", "W7 against a plain numpy loop with the analytic gradient (reference/rosenbrock_numpy.py):", "",
+                "| workload | nnlab steps/s | numpy loop steps/s | ratio |", "|---|---:|---:|---:|"]
+        for key, by_impl in numpy_rows:
+            nnlab, numpy_loop = median_rate(by_impl.get("nnlab", [])), median_rate(by_impl[NUMPY_LOOP])
+            out.append(f"| {label(key)} | {fmt_rate(nnlab)} | {fmt_rate(numpy_loop)} | {fmt_ratio(nnlab, numpy_loop)} |")
     out += ["", "Every run (samples/s):", ""]
     for key, by_impl in results.items():
         runs = "; ".join(f"{impl}: " + ", ".join(f"{line['samples_per_s']:,.0f}" for line in lines)
@@ -260,10 +296,9 @@ def main():
     if not Path(cmds["nnlab"][0][0]).exists():
         print(f"compare: {cmds['nnlab'][0][0]} not found: build the bench_workloads target first", file=sys.stderr)
         return 2
-    if subprocess.run([PYTHON, "-c", "import torch, numpy"], capture_output=True).returncode != 0:
-        print(f"compare: {PYTHON} cannot import torch and numpy (Debian: python3-torch python3-numpy)",
-              file=sys.stderr)
-        return 2
+    args.impls, args.missing = available_impls()
+    for line in args.missing:
+        print(f"compare: {line}", file=sys.stderr)
     start = time.monotonic()
     peak = measure_peak(args, cmds) if args.sgemm_size > 0 else {}
     results = run_workloads(args, cmds)

@@ -1,20 +1,32 @@
 #!/usr/bin/env bash
-# Runs nnlab's micro-benchmarks (Google Benchmark), then the workload comparison against
-# PyTorch (bench/compare.py). The first argument, unless it starts with "-", is a filter:
-#   make bench ARGS=gemm                      only the micro-benchmarks whose name contains "gemm"
-#   make bench ARGS=workloads                 only the comparison
-#   make bench ARGS="--quick"                 everything, the comparison with few steps
-#   make bench ARGS="workloads --workloads W2,W9 --repeats 5"
-# Arguments after the filter go to compare.py. The table is also written to
-# $BUILD/bench/workloads.md.
+# What `make bench` runs. With no filter: the workload comparison against PyTorch
+# (bench/compare.py, every workload, three runs per side). The first argument, unless it starts
+# with "-", picks something else:
+#   make bench ARGS=W3                       one workload (or a list: W2,W9)
+#   make bench ARGS=micro                    every micro-benchmark (Google Benchmark)
+#   make bench ARGS=gemm                     the micro-benchmarks whose name contains "gemm"
+#   make bench ARGS="--quick"                the comparison with few steps: a smoke test
+#   make bench ARGS="W2,W9 --repeats 5"
+# Other arguments go to compare.py. The table is also written to $BUILD/bench/workloads.md.
 set -euo pipefail
 build=${BUILD:-build}
+here=$(cd "$(dirname "$0")" && pwd)
+
+compare() {
+  echo "== workloads: nnlab vs PyTorch (bench/compare.py)"
+  exec /usr/bin/python3 "$here/compare.py" --build "$build" --out "$build/bench/workloads.md" "$@"
+}
+
 filter=""
 if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
   filter=$1
   shift
 fi
-here=$(cd "$(dirname "$0")" && pwd)
+case "$filter" in
+  "" | workloads) compare "$@" ;;
+  W[0-9]*) compare --workloads "$filter" "$@" ;;
+  micro) filter="" ;;
+esac
 
 found=0
 for exe in "$build"/bench/bench_*; do
@@ -26,16 +38,7 @@ for exe in "$build"/bench/bench_*; do
   echo "== $name"
   "$exe" --benchmark_counters_tabular=true
 done
-
-case workloads in
-  *"$filter"*)
-    found=1
-    echo "== workloads: nnlab vs PyTorch (bench/compare.py)"
-    /usr/bin/python3 "$here/compare.py" --build "$build" --out "$build/bench/workloads.md" "$@"
-    ;;
-esac
-
 if [ "$found" = 0 ]; then
-  echo "bench: nothing matches '${filter}' in $build/bench (is Google Benchmark installed?)" >&2
+  echo "bench: no micro-benchmark matches '${filter}' in $build/bench (is Google Benchmark installed?)" >&2
   exit 2
 fi

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <thread>
+#include <vector>
 
 #include "nnlab/core/allocator.h"
 
@@ -23,6 +25,36 @@ TEST(Allocator, ReusesFreedBlocksWithoutAskingTheSystem) {
     memory::deallocate(p, 99000);
   }
   EXPECT_EQ(memory::allocator_stats().system_allocations, before);
+}
+
+TEST(Allocator, SmallBlocksAreReusedOnTheSameThreadAndCountedAsCached) {
+  void* first = memory::allocate(200);
+  memory::deallocate(first, 200);
+  const auto cached = memory::allocator_stats().cached_bytes;
+  void* again = memory::allocate(250);  // same 256-byte class
+  EXPECT_EQ(again, first);
+  EXPECT_EQ(memory::allocator_stats().cached_bytes, cached - 256);
+  memory::deallocate(again, 250);
+}
+
+TEST(Allocator, SmallBlocksFreedByAnotherThreadAreReusable) {
+  std::vector<void*> blocks(200);
+  for (void*& block : blocks) block = memory::allocate(64);
+  std::thread other([&] {
+    for (void* block : blocks) memory::deallocate(block, 64);
+  });
+  other.join();  // the thread's cache returns its blocks to the shared lists when it ends
+  const auto before = memory::allocator_stats().system_allocations;
+  for (void*& block : blocks) block = memory::allocate(64);
+  EXPECT_EQ(memory::allocator_stats().system_allocations, before);
+  for (void* block : blocks) memory::deallocate(block, 64);
+}
+
+TEST(Allocator, EmptyCacheReleasesTheCallingThreadsBlocks) {
+  void* block = memory::allocate(300);
+  memory::deallocate(block, 300);
+  memory::empty_cache();
+  EXPECT_EQ(memory::allocator_stats().cached_bytes, 0u);
 }
 
 }  // namespace nnlab

@@ -26,7 +26,7 @@ Node::~Node() {
   // Free a long chain of nodes with a loop, not recursion: a 10^5-op graph would otherwise
   // overflow the stack when its last tensor goes away.
   std::vector<IntrusivePtr<Node>> doomed;
-  const auto take_sole_owned = [&doomed](std::vector<Edge>& edges) {
+  const auto take_sole_owned = [&doomed](Edges& edges) {
     for (Edge& edge : edges) {
       if (edge.node && edge.node->ref_count() == 1) doomed.push_back(std::move(edge.node));
     }

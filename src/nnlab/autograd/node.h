@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "nnlab/autograd/grad_mode.h"
+#include "nnlab/core/object_pool.h"
 #include "nnlab/tensor/tensor.h"
 
 namespace nnlab::autograd {
@@ -48,7 +49,8 @@ class Node : public GradFn {
   virtual std::string_view name() const = 0;
   virtual void backward(const Tensor& grad_out, GradSink& grads) = 0;
 
-  const std::vector<Edge>& edges() const { return edges_; }
+  using Edges = std::vector<Edge, pool::Allocator<Edge>>;
+  const Edges& edges() const { return edges_; }
   const Shape& out_shape() const { return out_shape_; }
   DType out_dtype() const { return out_dtype_; }
 
@@ -57,7 +59,7 @@ class Node : public GradFn {
   template <typename NodeT>
   friend NodeT& record(const Tensor& out, std::span<const Tensor> inputs);
 
-  std::vector<Edge> edges_;
+  Edges edges_;
   Shape out_shape_;
   DType out_dtype_ = DType::f32;
   bool released_ = false;  // backward ran without retain_graph

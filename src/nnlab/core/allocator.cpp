@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 
 #include <array>
+#include <atomic>
 #include <bit>
 #include <cstdlib>
 #include <mutex>
@@ -17,6 +18,8 @@ constexpr std::size_t kSmallLimit = 4096;
 constexpr int kStepsPerOctave = 4;              // then 4 classes per power of two (<= 25% waste)
 constexpr std::size_t kHugePage = 2u << 20;
 constexpr int kClasses = 64 + 64 * kStepsPerOctave;
+constexpr int kThreadCachedClasses = 64;        // the classes up to 4 KiB
+constexpr std::size_t kThreadCachedBlocks = 64;  // per class and thread
 
 struct SizeClass {
   int index;
@@ -36,17 +39,28 @@ SizeClass size_class(std::size_t bytes) {
   return {index, base + steps * step};
 }
 
+// The block size of class `index` (the inverse of size_class).
+std::size_t class_bytes(int index) {
+  if (index < 64) return static_cast<std::size_t>(index + 1) * kSmallStep;
+  const std::size_t base = std::size_t{1} << (12 + (index - 64) / kStepsPerOctave);
+  return base + static_cast<std::size_t>((index - 64) % kStepsPerOctave + 1) * (base / kStepsPerOctave);
+}
+
+class CachingAllocator;
+CachingAllocator& instance();
+
 class CachingAllocator {
  public:
   void* allocate(std::size_t bytes) {
     const SizeClass cls = size_class(bytes);
+    if (void* block = thread_cache_pop(cls)) return block;
     {
       std::lock_guard lock(mutex_);
       auto& list = free_[cls.index];
       if (!list.empty()) {
         void* block = list.back();
         list.pop_back();
-        stats_.cached_bytes -= cls.bytes;
+        cached_bytes_ -= cls.bytes;
         return block;
       }
       stats_.system_allocations += 1;
@@ -64,29 +78,82 @@ class CachingAllocator {
   void deallocate(void* block, std::size_t bytes) {
     if (block == nullptr) return;
     const SizeClass cls = size_class(bytes);
+    cached_bytes_ += cls.bytes;
+    if (thread_cache_push(cls, block)) return;
     std::lock_guard lock(mutex_);
     free_[cls.index].push_back(block);
-    stats_.cached_bytes += cls.bytes;
   }
 
   AllocatorStats stats() {
     std::lock_guard lock(mutex_);
-    return stats_;
+    AllocatorStats stats = stats_;
+    stats.cached_bytes = cached_bytes_;
+    return stats;
   }
 
   void empty_cache() {
     std::lock_guard lock(mutex_);
-    for (auto& list : free_) {
-      for (void* block : list) std::free(block);
-      list.clear();
+    if (!t_thread_cache_gone) {
+      for (int index = 0; index < kThreadCachedClasses; ++index) {
+        for (void* block : thread_cache().lists[index]) {
+          free_[index].push_back(block);
+        }
+        thread_cache().lists[index].clear();
+      }
     }
-    stats_.cached_bytes = 0;
+    for (int index = 0; index < kClasses; ++index) {
+      for (void* block : free_[index]) std::free(block);
+      cached_bytes_ -= free_[index].size() * class_bytes(index);
+      free_[index].clear();
+    }
   }
 
  private:
+  // Small blocks (the buffers of tiny tensors, made and freed by every op) are also cached
+  // per thread, in front of the lock.
+  struct ThreadCache {
+    std::array<std::vector<void*>, kThreadCachedClasses> lists;
+    ThreadCache() = default;
+    ThreadCache(const ThreadCache&) = delete;
+    ThreadCache& operator=(const ThreadCache&) = delete;
+    ~ThreadCache() {
+      t_thread_cache_gone = true;
+      CachingAllocator& owner = instance();
+      std::lock_guard lock(owner.mutex_);
+      for (int index = 0; index < kThreadCachedClasses; ++index) {
+        for (void* block : lists[index]) owner.free_[index].push_back(block);
+      }
+    }
+  };
+  static inline thread_local bool t_thread_cache_gone = false;  // trivially destructible: outlives the cache
+
+  static ThreadCache& thread_cache() {
+    thread_local ThreadCache cache;
+    return cache;
+  }
+
+  static void* thread_cache_pop(const SizeClass& cls) {
+    if (cls.index >= kThreadCachedClasses || t_thread_cache_gone) return nullptr;
+    auto& list = thread_cache().lists[cls.index];
+    if (list.empty()) return nullptr;
+    void* block = list.back();
+    list.pop_back();
+    instance().cached_bytes_ -= cls.bytes;
+    return block;
+  }
+
+  static bool thread_cache_push(const SizeClass& cls, void* block) {
+    if (cls.index >= kThreadCachedClasses || t_thread_cache_gone) return false;
+    auto& list = thread_cache().lists[cls.index];
+    if (list.size() >= kThreadCachedBlocks) return false;
+    list.push_back(block);
+    return true;
+  }
+
   std::mutex mutex_;
   std::array<std::vector<void*>, kClasses> free_;
   AllocatorStats stats_;
+  std::atomic<std::uint64_t> cached_bytes_{0};
 };
 
 // Never destroyed: tensors in static storage may be freed after main() returns.

@@ -22,7 +22,8 @@ struct AllocatorStats {
 };
 AllocatorStats allocator_stats();
 
-// Returns every cached block to the system (between runs, or in tests).
+// Returns every cached block to the system (between runs, or in tests), except those in other
+// threads' small-block caches (up to 64 blocks of each size up to 4 KiB per thread).
 void empty_cache();
 
 }  // namespace nnlab::memory

@@ -2,8 +2,11 @@
 // A reference-counted base and its smart pointer. Lighter than shared_ptr (one pointer,
 // count inside the object); the count is atomic because batches cross the loader thread.
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <utility>
+
+#include "nnlab/core/object_pool.h"
 
 namespace nnlab {
 
@@ -13,6 +16,11 @@ class RefCounted {
   RefCounted(const RefCounted&) = delete;
   RefCounted& operator=(const RefCounted&) = delete;
   virtual ~RefCounted() = default;
+
+  // Tensors, storages and graph nodes come from the per-thread object pool (object_pool.h).
+  // The virtual destructor makes sized delete pass the most-derived object's size.
+  static void* operator new(std::size_t bytes) { return pool::allocate(bytes); }
+  static void operator delete(void* block, std::size_t bytes) noexcept { pool::deallocate(block, bytes); }
 
   void add_ref() const { refs_.fetch_add(1, std::memory_order_relaxed); }
   // Returns true when the last reference went away.
