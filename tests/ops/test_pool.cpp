@@ -5,11 +5,13 @@
 
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "nnlab/core/error.h"
 #include "nnlab/ops/arithmetic.h"
 #include "nnlab/ops/pool.h"
 #include "nnlab/ops/reduce.h"
+#include "nnlab/tensor/copy.h"
 #include "testing/asserts.h"
 #include "testing/fixtures.h"
 #include "testing/gradcheck_asserts.h"
@@ -64,6 +66,46 @@ TEST(MaxPool2d, FirstMaximumWinsTiesAndNaNPropagates) {
                Tensor::from_doubles({1, 0, 0, 0}, {1, 1, 2, 2}, kF64));
   const Tensor with_nan = Tensor::from_doubles({1, std::numeric_limits<double>::quiet_NaN(), 3, 4}, {1, 1, 2, 2}, kF64);
   EXPECT_TRUE(std::isnan(ops::max_pool2d(with_nan, 2).item()));
+}
+
+TEST(MaxPool2d, TwoByTwoFastPathMatchesAWindowScan) {
+  // 2x2 / stride 2 has its own loop: compare it with a plain scan on small integers (many
+  // ties), a few NaNs and an odd width (the last column is in no window), in both dtypes.
+  constexpr std::int64_t kN = 2, kC = 3, kH = 6, kW = 7, kOH = 3, kOW = 3;
+  std::vector<double> values(kN * kC * kH * kW);
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = static_cast<double>(((i * 2654435761u) >> 7) % 3);
+  values[10] = values[45] = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> expected_out, expected_grad(values.size(), 0.0);
+  for (std::int64_t plane = 0; plane < kN * kC; ++plane) {
+    for (std::int64_t oh = 0; oh < kOH; ++oh) {
+      for (std::int64_t ow = 0; ow < kOW; ++ow) {
+        double best = -std::numeric_limits<double>::infinity();
+        std::int64_t arg = -1;
+        for (std::int64_t ih = 2 * oh; ih < 2 * oh + 2; ++ih) {
+          for (std::int64_t iw = 2 * ow; iw < 2 * ow + 2; ++iw) {
+            const std::int64_t at = (plane * kH + ih) * kW + iw;
+            if (arg < 0 || values[at] > best || std::isnan(values[at])) {
+              best = values[at];
+              arg = at;
+            }
+          }
+        }
+        expected_out.push_back(best);
+        expected_grad[arg] += 1.0;
+      }
+    }
+  }
+  for (DType dtype : {DType::f32, kF64}) {
+    const Tensor x = Tensor::from_doubles(values, {kN, kC, kH, kW}, dtype);
+    const auto pool = [](const Tensor& t) { return ops::max_pool2d(t, 2); };
+    const std::vector<double> out = pool(x).to_vector<double>();
+    ASSERT_EQ(out.size(), expected_out.size());
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      if (std::isnan(expected_out[i])) EXPECT_TRUE(std::isnan(out[i])) << i;
+      else EXPECT_EQ(out[i], expected_out[i]) << i;
+    }
+    expect_equal(to_dtype(grad_of_sum(pool, x), kF64), Tensor::from_doubles(expected_grad, {kN, kC, kH, kW}, kF64));
+  }
 }
 
 TEST(AvgPool2d, ValuesAndGradientByHand) {

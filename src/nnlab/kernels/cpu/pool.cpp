@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 
+#include "nnlab/kernels/cpu/isa.h"
 #include "nnlab/kernels/cpu/loops.h"
 
 namespace nnlab::kernels {
@@ -47,28 +48,64 @@ std::int64_t window_visits(const Pool2dGeometry& g) { return g.out_h * g.out_w *
 // Adaptive windows tile the input (overlapping by at most one row or column when OH <= H).
 std::int64_t adaptive_visits(const Pool2dGeometry& g) { return std::max(g.in_h * g.in_w, g.out_h * g.out_w); }
 
+// One row of 2x2 / stride-2 windows over input rows `top` and `bottom`, without the general
+// window arithmetic: the same scan (row by row; a larger value or a NaN takes over, so the first
+// maximum wins a tie) written as branch-free selects.
+template <typename T>
+NNLAB_ISA_CLONES void max_row_2x2(const T* __restrict top, const T* __restrict bottom, std::int64_t top_index,
+                                  std::int64_t row_stride, std::int64_t out_w, T* __restrict out,
+                                  std::int64_t* __restrict indices) {
+  for (std::int64_t ow = 0; ow < out_w; ++ow) {
+    const T a = top[2 * ow], b = top[2 * ow + 1], c = bottom[2 * ow], d = bottom[2 * ow + 1];
+    const std::int64_t left = top_index + 2 * ow;
+    T best = a;
+    std::int64_t arg = left;
+    const bool take_b = (b > best) | (b != b);
+    best = take_b ? b : best;
+    arg = take_b ? left + 1 : arg;
+    const bool take_c = (c > best) | (c != c);
+    best = take_c ? c : best;
+    arg = take_c ? left + row_stride : arg;
+    const bool take_d = (d > best) | (d != d);
+    best = take_d ? d : best;
+    arg = take_d ? left + row_stride + 1 : arg;
+    out[ow] = best;
+    indices[ow] = arg;
+  }
+}
+
+// The general scan over one output row (any window, stride and padding): a larger value or a
+// NaN takes over, as in PyTorch.
+template <typename T>
+void max_row_scan(const Pool2dGeometry& g, const T* xp, std::int64_t oh, T* out, std::int64_t* indices) {
+  for (std::int64_t ow = 0; ow < g.out_w; ++ow) {
+    const Window w = pool_window(g, oh, ow);
+    T best = -std::numeric_limits<T>::infinity();
+    std::int64_t arg = w.h0 * g.in_w + w.w0;
+    for (std::int64_t ih = w.h0; ih < w.h1; ++ih) {
+      for (std::int64_t iw = w.w0; iw < w.w1; ++iw) {
+        const T v = xp[ih * g.in_w + iw];
+        if (v > best || std::isnan(v)) {  // the first max wins a tie
+          best = v;
+          arg = ih * g.in_w + iw;
+        }
+      }
+    }
+    out[ow] = best;
+    indices[ow] = arg;
+  }
+}
+
 template <typename T>
 void max_forward_typed(const Pool2dGeometry& g, const T* x, T* out, std::int64_t* indices) {
+  const bool two_by_two = g.kernel_h == 2 && g.kernel_w == 2 && g.stride_h == 2 && g.stride_w == 2 &&
+                          g.pad_h == 0 && g.pad_w == 0 && 2 * g.out_h <= g.in_h && 2 * g.out_w <= g.in_w;
   for_planes(g, window_visits(g), [&](std::int64_t p) {
     const T* xp = x + p * g.in_h * g.in_w;
     for (std::int64_t oh = 0; oh < g.out_h; ++oh) {
-      for (std::int64_t ow = 0; ow < g.out_w; ++ow) {
-        const Window w = pool_window(g, oh, ow);
-        T best = -std::numeric_limits<T>::infinity();
-        std::int64_t arg = w.h0 * g.in_w + w.w0;
-        for (std::int64_t ih = w.h0; ih < w.h1; ++ih) {
-          for (std::int64_t iw = w.w0; iw < w.w1; ++iw) {
-            const T v = xp[ih * g.in_w + iw];
-            if (v > best || std::isnan(v)) {  // as PyTorch: NaN propagates, the first max wins a tie
-              best = v;
-              arg = ih * g.in_w + iw;
-            }
-          }
-        }
-        const std::int64_t at = (p * g.out_h + oh) * g.out_w + ow;
-        out[at] = best;
-        indices[at] = arg;
-      }
+      const std::int64_t at = (p * g.out_h + oh) * g.out_w, top = 2 * oh * g.in_w;
+      if (two_by_two) max_row_2x2(xp + top, xp + top + g.in_w, top, g.in_w, g.out_w, out + at, indices + at);
+      else max_row_scan(g, xp, oh, out + at, indices + at);
     }
   });
 }
