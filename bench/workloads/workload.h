@@ -22,7 +22,7 @@ inline constexpr std::int64_t kWarmupSteps = 20;
 
 struct RunOptions {
   std::optional<std::int64_t> steps;  // timed steps; unset: the workload's own count
-  bool prefetch = true;               // DataLoader's background batch preparation
+  std::optional<bool> prefetch = std::nullopt;  // DataLoader's background batch preparation (unset: its own rule)
   std::uint64_t seed = 0;             // data, initialisation and batch order
   bool phases = false;                // print where a supervised step's time goes
 };

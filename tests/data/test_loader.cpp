@@ -220,4 +220,14 @@ TEST(DataLoader, BadArgumentsAreNamed) {
   expect_throw_with<DataError>([&] { DataLoader(bad, options(2, true)); }, "indexed: label 2 of example 2");
 }
 
+TEST(DataLoader, PrefetchesOnlyWhenItPays) {
+  // indexed() rows are 2 floats: 8 KiB batches are gathered inline, 64 KiB ones ahead, and
+  // with a transform always; an explicit choice wins.
+  EXPECT_FALSE(DataLoader(indexed(10000), {.batch_size = 1024}).prefetches());
+  EXPECT_TRUE(DataLoader(indexed(10000), {.batch_size = 8192}).prefetches());
+  EXPECT_TRUE(DataLoader(indexed(100), {.batch_size = 4, .transform = [](Batch b, Rng&) { return b; }}).prefetches());
+  EXPECT_TRUE(DataLoader(indexed(100), {.batch_size = 4, .prefetch = true}).prefetches());
+  EXPECT_FALSE(DataLoader(indexed(10000), {.batch_size = 8192, .prefetch = false}).prefetches());
+}
+
 }  // namespace nnlab::data

@@ -27,6 +27,12 @@ DataLoader::DataLoader(const Dataset& dataset, LoaderOptions options)
   NNLAB_CHECK(options_.batch_size >= 1, ValueError, "DataLoader: batch_size must be at least 1, got {}",
               options_.batch_size);
   validate(dataset_);
+  constexpr std::int64_t kMinPrefetchBytes = 64 * 1024;
+  const std::int64_t example_bytes = dataset_.size() == 0 ? 0
+                                     : dataset_.inputs.numel() / dataset_.size() *
+                                           static_cast<std::int64_t>(dtype_size(dataset_.inputs.dtype()));
+  const std::int64_t batch_bytes = std::min(options_.batch_size, dataset_.size()) * example_bytes;
+  prefetch_ = options_.prefetch.value_or(static_cast<bool>(options_.transform) || batch_bytes >= kMinPrefetchBytes);
 }
 
 DataLoader::~DataLoader() {
@@ -63,7 +69,7 @@ void DataLoader::start_epoch() {
   order_ = std::make_shared<const std::vector<std::int64_t>>(std::move(order));
   position_ = 0;
   in_epoch_ = true;
-  if (options_.prefetch && size() > 0) request(0);
+  if (prefetch_ && size() > 0) request(0);
 }
 
 std::optional<Batch> DataLoader::next() {
@@ -73,7 +79,7 @@ std::optional<Batch> DataLoader::next() {
     return std::nullopt;
   }
   const std::int64_t index = position_++;
-  if (!options_.prefetch) {
+  if (!prefetch_) {
     try {
       return make_batch(job(index));
     } catch (...) {

@@ -32,7 +32,10 @@ struct LoaderOptions {
   bool drop_last = false;       // true: skip a last batch smaller than batch_size
   std::uint64_t seed = 0;       // orders and transform Rngs derive from it alone
   BatchTransform transform = {};
-  bool prefetch = true;  // prepare the next batch on a background thread
+  // Prepare the next batch on a background thread. Unset: only when it pays, that is with a
+  // transform or for batches of at least 64 KiB (a hand-off costs ~7 us; gathering a small
+  // batch under 1 us, and a thread waking on every step slows small steps down several-fold).
+  std::optional<bool> prefetch = std::nullopt;
 };
 
 // Usage: `for (const Batch& batch : loader)` runs one epoch; the next loop runs the next epoch,
@@ -51,6 +54,7 @@ class DataLoader {
 
   std::int64_t size() const;  // batches per epoch
   const Dataset& dataset() const { return dataset_; }
+  bool prefetches() const { return prefetch_; }  // LoaderOptions::prefetch, resolved
   // The epoch being iterated (0 for the first), or -1 before the first.
   std::int64_t epoch() const { return epoch_; }
 
@@ -101,6 +105,7 @@ class DataLoader {
 
   Dataset dataset_;
   LoaderOptions options_;
+  bool prefetch_;  // options_.prefetch, resolved
   Rng order_rng_;
   std::int64_t epoch_ = -1;
   std::int64_t position_ = 0;  // next batch to hand out

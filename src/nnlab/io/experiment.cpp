@@ -56,16 +56,9 @@ RunOutcome train_in(const RunFolder& folder, Experiment& e, const RunOptions& op
                     std::optional<CheckpointState> resume) {
   const ExperimentConfig& c = e.config;
   auto optimizer = build_optimizer(c.optim, *e.model);
-  // A hand-off to the loader's thread costs ~7 us, a gather of a small batch under 1 us (W3 at
-  // batch 1, measured): only batches bigger than that are prepared ahead.
-  constexpr std::int64_t kMinPrefetchBytes = 64 * 1024;
-  const std::int64_t batch_bytes = std::min(c.train.batch_size, e.data.train.size()) *
-                                   (e.data.train.inputs.numel() / std::max<std::int64_t>(e.data.train.size(), 1)) *
-                                   static_cast<std::int64_t>(dtype_size(e.data.train.inputs.dtype()));
   data::DataLoader loader(e.data.train, {.batch_size = c.train.batch_size, .shuffle = c.train.shuffle,
                                          .drop_last = c.train.drop_last, .seed = c.seed,
-                                         .transform = make_augmentation(c.data.augment, e.data.train),
-                                         .prefetch = batch_bytes >= kMinPrefetchBytes});
+                                         .transform = make_augmentation(c.data.augment, e.data.train)});
   NNLAB_CHECK(loader.size() > 0, ConfigError,
               "[train] batch_size: {} with drop_last leaves no batch of the {} training examples", c.train.batch_size,
               e.data.train.size());
