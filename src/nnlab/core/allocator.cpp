@@ -102,6 +102,7 @@ class CachingAllocator {
       }
     }
     for (int index = 0; index < kClasses; ++index) {
+      if (free_[index].empty()) continue;  // the top classes (sizes past 2^64) are never used
       for (void* block : free_[index]) std::free(block);
       cached_bytes_ -= free_[index].size() * class_bytes(index);
       free_[index].clear();
