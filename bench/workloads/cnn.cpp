@@ -19,8 +19,6 @@
 namespace nnlab::bench {
 namespace {
 
-Tensor cross_entropy_loss(const Tensor& outputs, const Tensor& targets) { return ops::cross_entropy(outputs, targets); }
-
 // conv3x3(in -> out, padding 1) with torch's default init, then ReLU.
 void add_conv_relu(nn::Sequential& model, std::int64_t in, std::int64_t out, Rng& rng) {
   model.push_back(std::make_shared<nn::Conv2d>(

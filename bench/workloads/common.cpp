@@ -3,8 +3,10 @@
 #include <utility>
 
 #include "nnlab/autograd/grad_mode.h"
+#include "nnlab/core/check.h"
 #include "nnlab/data/mnist.h"
 #include "nnlab/ops/arithmetic.h"
+#include "nnlab/ops/loss.h"
 #include "nnlab/ops/shape_ops.h"
 #include "workloads/workload.h"
 
@@ -15,10 +17,13 @@ namespace {
 data::Batch next_batch(data::DataLoader& loader) {
   std::optional<data::Batch> batch = loader.next();
   if (!batch) batch = loader.next();
+  NNLAB_CHECK(batch.has_value(), ValueError, "the workload's dataset holds fewer examples than one batch");
   return std::move(*batch);
 }
 
 }  // namespace
+
+Tensor cross_entropy_loss(const Tensor& outputs, const Tensor& targets) { return ops::cross_entropy(outputs, targets); }
 
 Result train_supervised(nn::Module& model, optim::Optimizer& optimizer, const data::Dataset& dataset,
                         const data::LoaderOptions& loader_options, const LossFn& loss, std::int64_t steps,

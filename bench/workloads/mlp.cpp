@@ -12,7 +12,6 @@
 namespace nnlab::bench {
 namespace {
 
-Tensor cross_entropy_loss(const Tensor& outputs, const Tensor& targets) { return ops::cross_entropy(outputs, targets); }
 Tensor mse(const Tensor& outputs, const Tensor& targets) { return ops::mse_loss(outputs, targets); }
 
 // W3's data: 10 seeded Gaussian clusters in the plane (E6's "map").

@@ -72,6 +72,8 @@ Result time_training(std::int64_t steps, Step&& step, std::int64_t warmup = kWar
 
 // loss(outputs, targets) -> 0-D tensor.
 using LossFn = std::function<Tensor(const Tensor& outputs, const Tensor& targets)>;
+// ops::cross_entropy with its defaults (mean over the batch), as a LossFn.
+Tensor cross_entropy_loss(const Tensor& outputs, const Tensor& targets);
 
 // The standard supervised job: batches from a shuffling DataLoader (a new order every epoch;
 // the timed steps run on into the next epoch when they outlast one), zero_grad, forward, loss,

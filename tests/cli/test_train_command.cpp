@@ -101,6 +101,21 @@ TEST(CliTrain, ResumeContinuesAsIfNeverInterrupted) {
   EXPECT_EQ(read_lines(interrupted / "metrics.csv").size(), 4u);
 }
 
+TEST(CliTrain, ResumeDropsDamagedLogLines) {
+  testing::TempDir dir;
+  const auto straight = train_ok(dir, kTinyMap, {"--out", "straight", "--set", "train.epochs=3"});
+  const auto interrupted = train_ok(dir, kTinyMap, {"--out", "interrupted"});
+  ASSERT_FALSE(interrupted.empty());
+  std::ofstream(interrupted / "config.toml") << io::to_toml(io::parse_config(kTinyMap, "tiny", {"train.epochs=3"}));
+  // A hand-edited or half-copied log: lines that do not read as nnlab wrote them.
+  std::ofstream(interrupted / "metrics.csv", std::ios::app) << "oops,1,2\n";
+  std::ofstream(interrupted / "metrics.jsonl", std::ios::app) << "{\"epoch\": \"two\"}\nnot json\n";
+  const testing::CommandResult resumed = run_nnlab(dir, {"resume", interrupted.string()});
+  ASSERT_EQ(resumed.status, 0) << resumed.out << resumed.err;
+  EXPECT_EQ(testing::metrics_without_timings(interrupted), testing::metrics_without_timings(straight));
+  EXPECT_EQ(read_lines(interrupted / "metrics.csv").size(), 4u);
+}
+
 TEST(CliTrain, RegressionOnTheSincFunction) {
   testing::TempDir dir;
   const auto folder = train_ok(dir, R"(

@@ -124,6 +124,11 @@ TEST(Conv2d, RejectsBadRanksAndShapes) {
       "conv2d: expected a weight with no zero size, got shape [1, 1, 0, 3]");
   expect_throw_with<ShapeError>(
       [] {
+        ops::conv2d(Tensor::zeros({1, 1, 0, 5}), Tensor::zeros({1, 1, 3, 3}), {}, {.padding = 2});
+      },
+      "conv2d: expected an image with non-zero height and width, got input shape [1, 1, 0, 5]");
+  expect_throw_with<ShapeError>(
+      [] {
         ops::conv2d(Tensor::zeros({1, 1, 5, 5}), Tensor::zeros({4, 1, 3, 3}), Tensor::zeros({3}));
       },
       "conv2d: expected bias of shape [4] (out_channels of weight [4, 1, 3, 3]), got [3]");

@@ -67,5 +67,15 @@ TEST(Objective, BceComparesSigmoidOutputsWithOneHotTargets) {
   EXPECT_NEAR(loss.item(), std::log(2.0), 1e-6);
 }
 
+TEST(Evaluate, RestoresTrainingModeWhenABatchFails) {
+  auto model = identity_scores();
+  const auto objective = train::make_objective("cross_entropy", data::Task::classification, 2);
+  data::Dataset bad = two_by_two();
+  bad.inputs = Tensor::zeros({3, 5});  // the layer wants 2 features
+  model->train();
+  EXPECT_THROW(train::evaluate(*model, bad, objective, 2), ShapeError);
+  EXPECT_TRUE(model->is_training());
+}
+
 }  // namespace
 }  // namespace nnlab

@@ -19,18 +19,12 @@
 namespace nnlab::io {
 namespace {
 
-std::int64_t features(const Shape& example_shape) {
-  std::int64_t count = 1;
-  for (std::int64_t size : example_shape) count *= size;
-  return count;
-}
-
 // Flatten, then the MLP's layers: torch's nn.Sequential(nn.Flatten(), nn.Linear(...), ...),
 // so parameter names read "1.weight", "1.bias", ... whatever the input's rank.
 std::shared_ptr<nn::Sequential> mlp(const ModelConfig& c, const Shape& example_shape, std::int64_t outputs,
                                     Rng& rng) {
   const bool logistic = c.type == "logistic";
-  const auto layers = nn::mlp({.in_features = features(example_shape),
+  const auto layers = nn::mlp({.in_features = example_shape.numel(),
                                .hidden = logistic ? std::vector<std::int64_t>{} : c.hidden,
                                .out_features = outputs,
                                .activation = c.activation,

@@ -1,7 +1,11 @@
 #include "nnlab/io/run_logger.h"
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <fstream>
+#include <limits>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -48,13 +52,22 @@ void truncate_log(const std::filesystem::path& path, std::int64_t last_epoch, Ep
   write_file_atomically(path.string(), kept);
 }
 
+// A line that does not read as nnlab wrote it (a damaged or hand-edited log) counts as past
+// every epoch, so resume drops it instead of failing on it.
+constexpr std::int64_t kUnreadable = std::numeric_limits<std::int64_t>::max();
+
 std::int64_t json_epoch(const std::string& line) {
   const auto record = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-  return record.is_object() && record.contains("epoch") ? record["epoch"].get<std::int64_t>() : 0;
+  if (!record.is_object() || !record.contains("epoch")) return kUnreadable;
+  return record["epoch"].is_number_integer() ? record["epoch"].get<std::int64_t>() : kUnreadable;
 }
 
 std::int64_t csv_epoch(const std::string& line) {
-  return line.starts_with("epoch") ? 0 : std::stoll(line.substr(0, line.find(',')));
+  if (line.starts_with("epoch")) return 0;  // the header
+  std::int64_t epoch = 0;
+  const std::string_view field(line.data(), std::min(line.find(','), line.size()));
+  const auto [end, error] = std::from_chars(field.data(), field.data() + field.size(), epoch);
+  return error == std::errc() && end == field.data() + field.size() ? epoch : kUnreadable;
 }
 
 }  // namespace

@@ -16,16 +16,6 @@ namespace {
 // so the crossover lies between the two.
 constexpr std::int64_t kDnnlMinMacs = 1 << 14;
 
-template <typename T>
-const T* ptr_or_null(const ConstView& v) {
-  return v.data != nullptr ? v.ptr<T>() : nullptr;
-}
-
-template <typename T>
-T* ptr_or_null(const MutView& v) {
-  return v.data != nullptr ? v.ptr<T>() : nullptr;
-}
-
 }  // namespace
 
 std::int64_t Conv2dGeometry::macs() const {
@@ -44,10 +34,10 @@ void conv2d_forward(ConvBackend backend, const Conv2dGeometry& g, const ConstVie
   NNLAB_DCHECK(out.shape == (Shape{g.batch, g.out_channels, g.out_h, g.out_w}));
   if (backend == ConvBackend::dnnl) {
     NNLAB_DCHECK(x.dtype == DType::f32);
-    return cpu::conv2d_forward_dnnl(g, x.ptr<float>(), weight.ptr<float>(), ptr_or_null<float>(bias), out.ptr<float>());
+    return cpu::conv2d_forward_dnnl(g, x.ptr<float>(), weight.ptr<float>(), bias.ptr<float>(), out.ptr<float>());
   }
   cpu::dispatch_floating(x.dtype, [&]<typename T>() {
-    cpu::conv2d_forward_reference<T>(g, x.ptr<T>(), weight.ptr<T>(), ptr_or_null<T>(bias), out.ptr<T>());
+    cpu::conv2d_forward_reference<T>(g, x.ptr<T>(), weight.ptr<T>(), bias.ptr<T>(), out.ptr<T>());
   });
 }
 
@@ -71,11 +61,11 @@ void conv2d_backward_weights(ConvBackend backend, const Conv2dGeometry& g, const
   if (backend == ConvBackend::dnnl && dweight.data != nullptr) {
     NNLAB_DCHECK(x.dtype == DType::f32);
     return cpu::conv2d_backward_weights_dnnl(g, x.ptr<float>(), dout.ptr<float>(), dweight.ptr<float>(),
-                                             ptr_or_null<float>(dbias));
+                                             dbias.ptr<float>());
   }
   cpu::dispatch_floating(dout.dtype, [&]<typename T>() {
-    cpu::conv2d_backward_weights_reference<T>(g, ptr_or_null<T>(x), dout.ptr<T>(), ptr_or_null<T>(dweight),
-                                              ptr_or_null<T>(dbias));
+    cpu::conv2d_backward_weights_reference<T>(g, x.ptr<T>(), dout.ptr<T>(), dweight.ptr<T>(),
+                                              dbias.ptr<T>());
   });
 }
 

@@ -1,7 +1,6 @@
 // Conv2d layer: torch.nn.Conv2d's parameters, initialisation, repr and forward.
 #include "nnlab/nn/conv2d.h"
 
-#include <cmath>
 
 #include <fmt/format.h>
 
@@ -34,21 +33,14 @@ void check_options(const Conv2dOptions& o) {
 
 Conv2d::Conv2d(const Conv2dOptions& options) : options_(options) {
   check_options(options);
-  Rng& rng = options.rng != nullptr ? *options.rng : global_rng();
-  const std::int64_t in_per_group = options.in_channels / options.groups;
-  // U(±1/sqrt(fan_in)) for both, fan_in = in_channels / groups · kH · kW: what torch's
-  // kaiming_uniform_(a=sqrt(5)) reduces to for the weight, and its bias rule 1/sqrt(fan_in).
-  const double fan_in = static_cast<double>(in_per_group * options.kernel_size.h * options.kernel_size.w);
-  const double bound = 1.0 / std::sqrt(fan_in);
-  weight_ =
-      Tensor::empty({options.out_channels, in_per_group, options.kernel_size.h, options.kernel_size.w}, options.dtype);
-  init::uniform_(weight_, -bound, bound, rng);
+  // torch's draw, fan_in = in_channels / groups · kH · kW
+  weight_ = Tensor::empty(
+      {options.out_channels, options.in_channels / options.groups, options.kernel_size.h, options.kernel_size.w},
+      options.dtype);
+  if (options.bias) bias_ = Tensor::empty({options.out_channels}, options.dtype);
+  init::layer_default_(weight_, bias_, options.rng != nullptr ? *options.rng : global_rng());
   weight_ = register_parameter("weight", weight_);
-  if (options.bias) {
-    bias_ = Tensor::empty({options.out_channels}, options.dtype);
-    init::uniform_(bias_, -bound, bound, rng);
-    bias_ = register_parameter("bias", bias_);
-  }
+  if (options.bias) bias_ = register_parameter("bias", bias_);
 }
 
 Tensor Conv2d::forward(const Tensor& x) {

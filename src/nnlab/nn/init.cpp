@@ -81,6 +81,12 @@ void kaiming_normal_(const Tensor& t, Rng& rng, double a, FanMode mode, const st
   normal_(t, 0.0, kaiming_std(t, a, mode, nonlinearity), rng);
 }
 
+void layer_default_(const Tensor& weight, const Tensor& bias, Rng& rng) {
+  const double bound = 1.0 / std::sqrt(fans(weight).first);
+  uniform_(weight, -bound, bound, rng);
+  if (bias.defined()) uniform_(bias, -bound, bound, rng);
+}
+
 void scheme_(const Tensor& weight, const Tensor& bias, const std::string& scheme, const std::string& activation,
              Rng& rng) {
   if (scheme == "default") return;

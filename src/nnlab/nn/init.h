@@ -34,6 +34,10 @@ void kaiming_uniform_(const Tensor& t, Rng& rng, double a = 0.0, FanMode mode = 
 void kaiming_normal_(const Tensor& t, Rng& rng, double a = 0.0, FanMode mode = FanMode::fan_in,
                      const std::string& nonlinearity = "leaky_relu");
 
+// torch's own draw for a Linear or Conv2d layer: weight and bias (if defined) U(±1/sqrt(fan_in)),
+// what kaiming_uniform_(a=sqrt(5)) reduces to for the weight, and torch's bias rule.
+void layer_default_(const Tensor& weight, const Tensor& bias, Rng& rng);
+
 // Re-initialises a layer's weight (Linear or Conv2d) by a named scheme and zeroes its bias (if
 // defined): "default" leaves the layer's own torch draw untouched; xavier_normal / xavier_uniform
 // use gain 1; kaiming_normal / kaiming_uniform use the gain of `activation` (leaky_relu's with

@@ -1,7 +1,6 @@
 // Linear layer: torch.nn.Linear's parameters, initialisation and forward.
 #include "nnlab/nn/linear.h"
 
-#include <cmath>
 
 #include <fmt/format.h>
 
@@ -15,18 +14,11 @@ Linear::Linear(const LinearOptions& options) : options_(options) {
   NNLAB_CHECK(options.in_features > 0 && options.out_features > 0, ValueError,
               "Linear: expected positive in_features and out_features, got in_features={}, out_features={}",
               options.in_features, options.out_features);
-  Rng& rng = options.rng != nullptr ? *options.rng : global_rng();
-  // U(±1/sqrt(in_features)) for both: what torch's kaiming_uniform_(a=sqrt(5)) reduces to for
-  // the weight, and its bias rule 1/sqrt(fan_in).
-  const double bound = 1.0 / std::sqrt(static_cast<double>(options.in_features));
   weight_ = Tensor::empty({options.out_features, options.in_features}, options.dtype);
-  init::uniform_(weight_, -bound, bound, rng);
+  if (options.bias) bias_ = Tensor::empty({options.out_features}, options.dtype);
+  init::layer_default_(weight_, bias_, options.rng != nullptr ? *options.rng : global_rng());
   weight_ = register_parameter("weight", weight_);
-  if (options.bias) {
-    bias_ = Tensor::empty({options.out_features}, options.dtype);
-    init::uniform_(bias_, -bound, bound, rng);
-    bias_ = register_parameter("bias", bias_);
-  }
+  if (options.bias) bias_ = register_parameter("bias", bias_);
 }
 
 Tensor Linear::forward(const Tensor& x) {

@@ -41,6 +41,8 @@ void check_tensors(const Tensor& input, const Tensor& weight, const Tensor& bias
   check_same_dtype(input, weight, "conv2d: input and weight");
   NNLAB_CHECK(input.dim() == 4 || input.dim() == 3, ShapeError,
               "conv2d: expected input of rank 4 (N, C_in, H, W) or 3 (C_in, H, W), got shape {}", input.shape());
+  NNLAB_CHECK(input.size(-2) > 0 && input.size(-1) > 0, ShapeError,
+              "conv2d: expected an image with non-zero height and width, got input shape {}", input.shape());
   NNLAB_CHECK(weight.dim() == 4, ShapeError,
               "conv2d: expected weight of rank 4 (C_out, C_in / groups, kH, kW), got shape {}", weight.shape());
   NNLAB_CHECK(weight.numel() > 0, ShapeError, "conv2d: expected a weight with no zero size, got shape {}",

@@ -6,6 +6,7 @@
 #include "nnlab/autograd/grad_mode.h"
 #include "nnlab/core/check.h"
 #include "nnlab/ops/reduce.h"
+#include "nnlab/tensor/copy.h"
 #include "nnlab/tensor/view.h"
 
 namespace nnlab::train {
@@ -14,10 +15,12 @@ std::int64_t count_correct(const Tensor& outputs, const Tensor& targets) {
   NNLAB_CHECK(outputs.dim() == 2 && targets.dim() == 1 && outputs.size(0) == targets.size(0), ShapeError,
               "accuracy: expected outputs (B, C) and class indices (B), got {} and {}", outputs.shape(),
               targets.shape());
-  const auto predicted = ops::argmax(outputs, 1).to_vector<std::int64_t>();
-  const auto labels = targets.to_vector<std::int64_t>();
+  const Tensor predicted = ops::argmax(outputs, 1);  // fresh and contiguous
+  const Tensor labels = contiguous(targets);
+  const std::int64_t* p = predicted.data<std::int64_t>();
+  const std::int64_t* l = labels.data<std::int64_t>();
   std::int64_t correct = 0;
-  for (std::size_t i = 0; i < predicted.size(); ++i) correct += predicted[i] == labels[i];
+  for (std::int64_t i = 0, n = predicted.numel(); i < n; ++i) correct += p[i] == l[i];
   return correct;
 }
 
@@ -27,7 +30,12 @@ Evaluation evaluate(nn::Module& model, const data::Dataset& dataset, const Objec
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   const std::int64_t n = dataset.size();
   if (n == 0) return {.loss = kNaN, .accuracy = kNaN, .examples = 0};
-  const bool was_training = model.is_training();
+  // Back to the caller's mode however evaluation ends (a bad batch throws).
+  struct ModeRestorer {
+    nn::Module& model;
+    bool was_training;
+    ~ModeRestorer() { model.train(was_training); }
+  } restore{model, model.is_training()};
   model.eval();
   NoGradGuard no_grad;
   double loss_sum = 0.0;
@@ -40,7 +48,6 @@ Evaluation evaluate(nn::Module& model, const data::Dataset& dataset, const Objec
     loss_sum += objective.loss(outputs, targets).item() * static_cast<double>(rows);
     if (objective.classification) correct += count_correct(outputs, targets);
   }
-  model.train(was_training);
   const double count = static_cast<double>(n);
   return {.loss = loss_sum / count,
           .accuracy = objective.classification ? static_cast<double>(correct) / count : kNaN,

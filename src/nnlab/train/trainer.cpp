@@ -91,6 +91,7 @@ void Trainer::step_schedule(const EpochRecord& record) {
 TrainResult Trainer::fit(data::DataLoader& train, const data::Dataset& val, const data::Dataset& test) {
   result_ = TrainResult{};
   result_.steps = options_.first_step;
+  last_finite_loss_ = std::numeric_limits<double>::quiet_NaN();
   // Epoch e of a resumed run gets the same batch order as in an uninterrupted one.
   for (std::int64_t e = 1; e < options_.first_epoch; ++e) train.start_epoch();
   for (Callback* callback : callbacks_) callback->on_train_begin(options_.first_epoch, options_.epochs);
