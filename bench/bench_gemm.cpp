@@ -21,23 +21,25 @@ namespace {
 
 using nnlab::kernels::cpu::GemmProblem;
 
-// Operands of C (M, N) = A (M, K) · op(B), B stored (K, N), or (N, K) when trans_b.
+// Operands of C (M, N) = op(A) · op(B): A stored (M, K), or (K, M) when trans_a; B stored
+// (K, N), or (N, K) when trans_b.
 template <typename T>
 struct Operands {
   std::vector<T> a, b, c;
   GemmProblem<T> problem;
 
-  Operands(std::int64_t m, std::int64_t n, std::int64_t k, bool trans_b)
+  Operands(std::int64_t m, std::int64_t n, std::int64_t k, bool trans_b, bool trans_a = false)
       : a(static_cast<std::size_t>(m * k)), b(static_cast<std::size_t>(k * n)), c(static_cast<std::size_t>(m * n)) {
     nnlab::Rng rng(1);
     rng.fill_normal(std::span<T>(a), 0.0, 1.0);
     rng.fill_normal(std::span<T>(b), 0.0, 1.0);
-    problem = {.trans_b = trans_b,
+    problem = {.trans_a = trans_a,
+               .trans_b = trans_b,
                .m = m,
                .n = n,
                .k = k,
                .a = a.data(),
-               .lda = k,
+               .lda = trans_a ? m : k,
                .b = b.data(),
                .ldb = trans_b ? k : n,
                .c = c.data(),
@@ -100,6 +102,34 @@ void BM_SgemmCeiling(benchmark::State& state) {
   set_flops(state, n, n, n);
 }
 BENCHMARK(BM_SgemmCeiling)->Arg(2048)->Arg(4096)->Unit(benchmark::kMillisecond)->UseRealTime()->Apply(extremes);
+
+// (b2) Products with a side of 1: the first and last layer of a 1-D regression net (W6's
+// 1-50-50-1 at batch 1000). Args: M, N, K, trans_b, trans_a.
+template <void (*Backend)(const GemmProblem<float>&)>
+void BM_ThinBackend(benchmark::State& state) {
+  Operands<float> x(state.range(0), state.range(1), state.range(2), state.range(3) != 0, state.range(4) != 0);
+  for (auto _ : state) {
+    Backend(x.problem);
+    benchmark::DoNotOptimize(x.c.data());
+  }
+  set_flops(state, state.range(0), state.range(1), state.range(2));
+}
+void thin_shapes(benchmark::internal::Benchmark* b) {
+  b->Args({1000, 50, 1, 1, 0});  // x · W1ᵀ (in_features 1)
+  b->Args({1000, 1, 50, 1, 0});  // h · W3ᵀ (out_features 1)
+  b->Args({1000, 50, 1, 0, 0});  // dY · W3 (the gradient of h)
+  b->Args({50, 1, 1000, 0, 1});  // dYᵀ · x (the gradient of W1)
+  b->Args({1, 50, 1000, 0, 1});  // dYᵀ · h (the gradient of W3)
+  for (std::int64_t big : {16, 64, 128, 256}) for (std::int64_t w : {16, 50, 128}) {
+    b->Args({big, w, 1, 1, 0}); b->Args({big, 1, w, 1, 0}); b->Args({w, 1, big, 0, 1}); b->Args({1, w, big, 0, 1}); b->Args({1, w, big, 1, 0});
+  }
+}
+BENCHMARK(BM_ThinBackend<nnlab::kernels::cpu::gemm_small<float>>)
+    ->Name("BM_Thin/small")
+    ->Apply(thin_shapes)
+    ->UseRealTime()
+    ->Apply(extremes);
+BENCHMARK(BM_ThinBackend<nnlab::kernels::cpu::gemm_dnnl>)->Name("BM_Thin/dnnl")->Apply(thin_shapes)->UseRealTime()->Apply(extremes);
 
 // (c) The crossover: the same product on each backend. Args: M, N, K, trans_b.
 template <void (*Backend)(const GemmProblem<float>&)>

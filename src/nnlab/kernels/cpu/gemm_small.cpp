@@ -7,6 +7,7 @@
 //   dots form, B transposed (x · Wᵀ of a Linear layer): C(i, j) = A row i · Bₛ row j, both
 //   contiguous along K, V dot products at a time, whose V accumulators one transposing fold
 //   turns into V results (15 shuffle-adds for 16 results instead of 16 horizontal sums).
+#include <algorithm>
 #include <cstring>
 #include <utility>
 #include <vector>
@@ -71,6 +72,14 @@ NNLAB_GEMM_INLINE void finish(const GemmProblem<T>& p, T* c, Vec<T> acc) {
   store(c, out);
 }
 
+// finish for lanes `from` .. V only (the others belong to a vector stored before).
+template <typename T>
+NNLAB_GEMM_INLINE void finish_lanes(const GemmProblem<T>& p, T* c, Vec<T> acc, int from) {
+  T out[kWidth<T>];
+  store(out, p.beta != T(0) ? acc * p.alpha + load(c) * p.beta : acc * p.alpha);
+  for (int s = from; s < kWidth<T>; ++s) c[s] = out[s];
+}
+
 template <typename T>
 NNLAB_GEMM_INLINE void finish(const GemmProblem<T>& p, T* c, T acc) {
   *c = p.beta != T(0) ? p.alpha * acc + p.beta * *c : p.alpha * acc;
@@ -87,47 +96,94 @@ struct OpA {
 
 // --- rows form (B not transposed) ---
 
-// c[r, 0 .. NV·V) (rows ldc apart) = finish(Σ_l op(A)(i0 + r, l) · b[l, 0 .. NV·V))   (b rows ldb apart)
-template <typename T, int R, int NV>
+// The NV vectors of one tile: vector v < NV - 1 covers columns first + v·V .. + V of b and c,
+// the last one columns last .. last + V. Normally last = first + (NV - 1)·V; when n is not a
+// multiple of V a row's last vector starts at n - V instead and overlaps the one before it: it
+// is computed whole (no copy of B) and only its lanes from `keep_from` on are stored.
+struct TileColumns {
+  std::int64_t first = 0, last = 0;
+  int keep_from = 0;
+};
+
+// c[i0 + r, columns] (rows ldc apart) = finish(Σ_l op(A)(i0 + r, l) · b[l, columns])   (b rows ldb apart)
+// A single row with fewer than four vectors has too few FMA chains to hide their latency: it
+// then keeps U partial sums over interleaved l, added up at the end.
+template <typename T, int R, int NV, bool Overlap = false>
 NNLAB_GEMM_INLINE void rows_tile(const GemmProblem<T>& p, std::int64_t i0, const T* b, std::int64_t ldb, T* c,
-                                 std::int64_t ldc) {
+                                 std::int64_t ldc, TileColumns cols) {
   constexpr int V = kWidth<T>;
+  constexpr int U = R == 1 && NV < 4 ? 4 / NV : 1;
   const OpA<T> a(p);
-  Vec<T> acc[R][NV] = {};
-  for (std::int64_t l = 0; l < p.k; ++l, b += ldb) {
-    Vec<T> bv[NV];
-    for (int v = 0; v < NV; ++v) bv[v] = load(b + v * V);
-    for (int r = 0; r < R; ++r) {
-      const T av = a(i0 + r, l);
-      for (int v = 0; v < NV; ++v) acc[r][v] += av * bv[v];
+  const auto column = [&](int v) { return v + 1 < NV || !Overlap ? cols.first + v * V : cols.last; };
+  Vec<T> acc[U][R][NV] = {};
+  std::int64_t l = 0;
+  for (; l + U <= p.k; l += U) {
+    for (int u = 0; u < U; ++u) {
+      const T* row = b + (l + u) * ldb;
+      Vec<T> bv[NV];
+      for (int v = 0; v < NV; ++v) bv[v] = load(row + column(v));
+      for (int r = 0; r < R; ++r) {
+        const T av = a(i0 + r, l + u);
+        for (int v = 0; v < NV; ++v) acc[u][r][v] += av * bv[v];
+      }
+    }
+  }
+  if constexpr (U > 1) {  // only when R == 1
+    for (; l < p.k; ++l) {
+      for (int v = 0; v < NV; ++v) acc[0][0][v] += a(i0, l) * load(b + l * ldb + column(v));
+    }
+    for (int u = 1; u < U; ++u) {
+      for (int v = 0; v < NV; ++v) acc[0][0][v] += acc[u][0][v];
     }
   }
   for (int r = 0; r < R; ++r) {
-    for (int v = 0; v < NV; ++v) finish(p, c + r * ldc + v * V, acc[r][v]);
+    T* c_row = c + r * ldc;
+    for (int v = 0; v + 1 < NV; ++v) finish(p, c_row + column(v), acc[0][r][v]);
+    if constexpr (Overlap) {
+      finish_lanes(p, c_row + cols.last, acc[0][r][NV - 1], cols.keep_from);
+    } else {
+      finish(p, c_row + column(NV - 1), acc[0][r][NV - 1]);
+    }
   }
 }
 
-// The last n % V columns: `tail_b` holds them zero-padded to V (K rows of V); each tile is
-// computed into a V-wide scratch row and only the real columns are copied back.
-template <typename T, int R>
-NNLAB_GEMM_INLINE void rows_tail(const GemmProblem<T>& p, std::int64_t i0, std::int64_t j0, const T* tail_b) {
-  constexpr int V = kWidth<T>;
-  const std::int64_t width = p.n - j0;
-  T scratch[R][V] = {};
-  for (int r = 0; r < R; ++r) std::memcpy(scratch[r], p.c + (i0 + r) * p.ldc + j0, width * sizeof(T));
-  rows_tile<T, R, 1>(p, i0, tail_b, V, &scratch[0][0], V);
-  for (int r = 0; r < R; ++r) std::memcpy(p.c + (i0 + r) * p.ldc + j0, scratch[r], width * sizeof(T));
+// A tile of `count` (1 .. NV) vectors, so that a strip's last tile takes what is left in one pass.
+template <typename T, int R, int NV>
+NNLAB_GEMM_INLINE void rows_tile_of(int count, const GemmProblem<T>& p, std::int64_t i0, T* c, TileColumns cols) {
+  if constexpr (NV > 1) {
+    if (count < NV) return rows_tile_of<T, R, NV - 1>(count, p, i0, c, cols);
+  }
+  if (cols.keep_from == 0) return rows_tile<T, R, NV>(p, i0, p.b, p.ldb, c, p.ldc, cols);
+  rows_tile<T, R, NV, true>(p, i0, p.b, p.ldb, c, p.ldc, cols);
 }
 
-// Rows i0 .. i0+R across all of N: wide tiles, one-vector tiles, then the padded tail.
+// Rows i0 .. i0+R across all of N (n >= V): full tiles of NV vectors, then one with the rest.
 template <typename T, int R, int NV>
-NNLAB_GEMM_INLINE void rows_strip(const GemmProblem<T>& p, std::int64_t i0, const T* tail_b) {
+NNLAB_GEMM_INLINE void rows_strip(const GemmProblem<T>& p, std::int64_t i0) {
   constexpr int V = kWidth<T>;
   T* c = p.c + i0 * p.ldc;
-  std::int64_t j = 0;
-  for (; j + NV * V <= p.n; j += NV * V) rows_tile<T, R, NV>(p, i0, p.b + j, p.ldb, c + j, p.ldc);
-  for (; j + V <= p.n; j += V) rows_tile<T, R, 1>(p, i0, p.b + j, p.ldb, c + j, p.ldc);
-  if (j < p.n) rows_tail<T, R>(p, i0, j, tail_b);
+  const std::int64_t vectors = (p.n + V - 1) / V;
+  std::int64_t first = 0;
+  for (; first + NV < vectors; first += NV) {
+    rows_tile<T, R, NV>(p, i0, p.b, p.ldb, c, p.ldc, {first * V, (first + NV - 1) * V, 0});
+  }
+  const int count = static_cast<int>(vectors - first);
+  rows_tile_of<T, R, NV>(count, p, i0, c, {first * V, p.n - V, static_cast<int>(vectors * V - p.n)});
+}
+
+// Rows i0 .. i0+R of a product narrower than a vector (n < V): `padded_b` holds B's columns
+// zero-padded to V (K rows of V); the tile is computed into V-wide scratch rows and only the
+// real columns are copied back.
+template <typename T, int R>
+NNLAB_GEMM_INLINE void rows_narrow(const GemmProblem<T>& p, std::int64_t i0, const T* padded_b) {
+  constexpr int V = kWidth<T>;
+  T scratch[R][V] = {};
+  T* c = p.c + i0 * p.ldc;
+  if (p.beta != T(0)) {
+    for (int r = 0; r < R; ++r) std::memcpy(scratch[r], c + r * p.ldc, p.n * sizeof(T));
+  }
+  rows_tile<T, R, 1>(p, i0, padded_b, V, &scratch[0][0], V, TileColumns{});
+  for (int r = 0; r < R; ++r) std::memcpy(c + r * p.ldc, scratch[r], p.n * sizeof(T));
 }
 
 // Four rows share each B load; a single row gets four vectors so that enough independent
@@ -135,15 +191,16 @@ NNLAB_GEMM_INLINE void rows_strip(const GemmProblem<T>& p, std::int64_t i0, cons
 template <typename T>
 NNLAB_GEMM_INLINE void rows_form(const GemmProblem<T>& p, std::vector<T>& scratch) {
   constexpr int V = kWidth<T>;
-  const std::int64_t j_tail = p.n - p.n % V;
-  if (j_tail < p.n) {  // zero-padded copy of B's last n % V columns
-    scratch.assign(static_cast<std::size_t>(p.k * V), T(0));
-    const std::size_t bytes = (p.n - j_tail) * sizeof(T);
-    for (std::int64_t l = 0; l < p.k; ++l) std::memcpy(&scratch[l * V], p.b + l * p.ldb + j_tail, bytes);
-  }
   std::int64_t i = 0;
-  for (; i + 4 <= p.m; i += 4) rows_strip<T, 4, 2>(p, i, scratch.data());
-  for (; i < p.m; ++i) rows_strip<T, 1, 4>(p, i, scratch.data());
+  if (p.n >= V) {
+    for (; i + 4 <= p.m; i += 4) rows_strip<T, 4, 2>(p, i);
+    for (; i < p.m; ++i) rows_strip<T, 1, 4>(p, i);
+    return;
+  }
+  scratch.assign(static_cast<std::size_t>(p.k * V), T(0));
+  for (std::int64_t l = 0; l < p.k; ++l) std::memcpy(&scratch[l * V], p.b + l * p.ldb, p.n * sizeof(T));
+  for (; i + 4 <= p.m; i += 4) rows_narrow<T, 4>(p, i, scratch.data());
+  for (; i < p.m; ++i) rows_narrow<T, 1>(p, i, scratch.data());
 }
 
 // --- dots form (A not transposed, B transposed) ---
@@ -300,17 +357,25 @@ NNLAB_GEMM_INLINE void small_product(const GemmProblem<T>& p) {
   // Per-thread scratch: batched products call this from several threads at once.
   thread_local std::vector<T> scratch, packed;
   GemmProblem<T> q = p;
+  if (q.n == 1 && q.m > 1 && q.ldc == 1) {
+    // A single column (a matrix-vector product) runs as its transpose, the row Cᵀ = op(B)ᵀ ·
+    // op(A)ᵀ, where vectors run along M instead of idling in one lane per row.
+    q.m = p.n, q.n = p.m;
+    q.a = p.b, q.lda = p.ldb, q.trans_a = !p.trans_b;
+    q.b = p.a, q.ldb = p.lda, q.trans_b = !p.trans_a;
+    q.ldc = q.n;
+  }
   if (q.trans_b && (q.k < kWidth<T> || (sizeof(T) == 8 && q.m >= kPackRowsF64))) {
     // Use rows on a copy of Bᵀ (K x N) when dot products are shorter than a vector (most lanes
     // would idle) or, in float64, when enough rows share the copy (see kPackRowsF64).
-    q.b = pack(p.b, p.ldb, true, p.k, p.n, packed);
-    q.ldb = p.n;
+    q.b = pack(q.b, q.ldb, true, q.k, q.n, packed);
+    q.ldb = q.n;
     q.trans_b = false;
   }
   if (!q.trans_b) return rows_form(q, scratch);
   if (q.trans_a) {  // Aᵀ · Bᵀ: both arrive as transposed views (rare); copy op(A) once
-    q.a = pack(p.a, p.lda, true, p.m, p.k, packed);
-    q.lda = p.k;
+    q.a = pack(q.a, q.lda, true, q.m, q.k, packed);
+    q.lda = q.k;
     q.trans_a = false;
   }
   dots_form(q);
