@@ -99,9 +99,15 @@ void index_select_contiguous(const ConstView& x, int dim, const ConstView& index
   const std::int64_t* pi = index.ptr<std::int64_t>();
   T* po = out.ptr<T>();
   parallel_for(0, b.outer * n, row_grain(b.inner), [&](std::int64_t begin, std::int64_t end) {
+    std::int64_t o = begin / n, j = begin % n;
     for (std::int64_t r = begin; r < end; ++r) {
-      const std::int64_t o = r / n, j = r % n;
-      std::copy_n(px + (o * b.size + pi[j * step]) * b.inner, b.inner, po + r * b.inner);
+      const T* from = px + (o * b.size + pi[j * step]) * b.inner;
+      if (b.inner == 1) {  // one element per row (a batch of scalars): no copy call
+        po[r] = *from;
+      } else {
+        std::copy_n(from, b.inner, po + r * b.inner);
+      }
+      if (++j == n) j = 0, ++o;
     }
   });
 }

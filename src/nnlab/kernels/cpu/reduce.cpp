@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "nnlab/kernels/cpu/isa.h"
 #include "nnlab/kernels/cpu/loops.h"
 #include "nnlab/kernels/cpu/reduce_layout.h"
 #include "nnlab/kernels/cpu/row_ops.h"
@@ -49,6 +50,35 @@ void for_each_column_tile(const ReduceBlocks& b, const Fn& fn) {
   });
 }
 
+// acc[j] += sum_r x[r * stride + j] for j < n. Four rows are added together before they reach
+// acc: acc lives in memory (n is not known here), and a load-add-store per row and column
+// would make every row wait on the one before it.
+template <typename T>
+[[gnu::always_inline]] inline void add_columns(const T* x, std::int64_t rows, std::int64_t stride, std::int64_t n,
+                                               double* acc) {
+  std::int64_t r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const T* x0 = x + r * stride;
+    const T *x1 = x0 + stride, *x2 = x1 + stride, *x3 = x2 + stride;
+    for (std::int64_t j = 0; j < n; ++j) {
+      acc[j] += (static_cast<double>(x0[j]) + static_cast<double>(x1[j])) +
+                (static_cast<double>(x2[j]) + static_cast<double>(x3[j]));
+    }
+  }
+  for (; r < rows; ++r) {
+    for (std::int64_t j = 0; j < n; ++j) acc[j] += static_cast<double>(x[r * stride + j]);
+  }
+}
+
+NNLAB_ISA_CLONES void add_columns_f32(const float* x, std::int64_t rows, std::int64_t stride, std::int64_t n,
+                                      double* acc) {
+  add_columns(x, rows, stride, n, acc);
+}
+NNLAB_ISA_CLONES void add_columns_f64(const double* x, std::int64_t rows, std::int64_t stride, std::int64_t n,
+                                      double* acc) {
+  add_columns(x, rows, stride, n, acc);
+}
+
 // out[a, b] = scale * sum_r x[a, r, b]
 template <typename T>
 void sum_blocks(const T* x, const ReduceBlocks& b, double scale, T* out) {
@@ -63,9 +93,10 @@ void sum_blocks(const T* x, const ReduceBlocks& b, double scale, T* out) {
   for_each_column_tile(b, [&](std::int64_t a, std::int64_t b0, std::int64_t n) {
     double acc[kReduceTile] = {};
     const T* base = x + a * b.reduced * b.inner + b0;
-    for (std::int64_t r = 0; r < b.reduced; ++r) {
-      const T* row = base + r * b.inner;
-      for (std::int64_t j = 0; j < n; ++j) acc[j] += static_cast<double>(row[j]);
+    if constexpr (sizeof(T) == 4) {
+      add_columns_f32(base, b.reduced, b.inner, n, acc);
+    } else {
+      add_columns_f64(base, b.reduced, b.inner, n, acc);
     }
     T* o = out + a * b.inner + b0;
     for (std::int64_t j = 0; j < n; ++j) o[j] = static_cast<T>(scale * acc[j]);
