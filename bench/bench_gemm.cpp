@@ -120,8 +120,15 @@ void thin_shapes(benchmark::internal::Benchmark* b) {
   b->Args({1000, 50, 1, 0, 0});  // dY · W3 (the gradient of h)
   b->Args({50, 1, 1000, 0, 1});  // dYᵀ · x (the gradient of W1)
   b->Args({1, 50, 1000, 0, 1});  // dYᵀ · h (the gradient of W3)
-  for (std::int64_t big : {16, 64, 128, 256}) for (std::int64_t w : {16, 50, 128}) {
-    b->Args({big, w, 1, 1, 0}); b->Args({big, 1, w, 1, 0}); b->Args({w, 1, big, 0, 1}); b->Args({1, w, big, 0, 1}); b->Args({1, w, big, 1, 0});
+  // The same five products for a batch (or fan) `big` and a width `w` (on and off the vector width)
+  for (std::int64_t big : {16, 64, 128, 256}) {
+    for (std::int64_t w : {16, 50, 128}) {
+      b->Args({big, w, 1, 1, 0});
+      b->Args({big, 1, w, 1, 0});
+      b->Args({w, 1, big, 0, 1});
+      b->Args({1, w, big, 0, 1});
+      b->Args({1, w, big, 1, 0});
+    }
   }
 }
 BENCHMARK(BM_ThinBackend<nnlab::kernels::cpu::gemm_small<float>>)
@@ -129,7 +136,11 @@ BENCHMARK(BM_ThinBackend<nnlab::kernels::cpu::gemm_small<float>>)
     ->Apply(thin_shapes)
     ->UseRealTime()
     ->Apply(extremes);
-BENCHMARK(BM_ThinBackend<nnlab::kernels::cpu::gemm_dnnl>)->Name("BM_Thin/dnnl")->Apply(thin_shapes)->UseRealTime()->Apply(extremes);
+BENCHMARK(BM_ThinBackend<nnlab::kernels::cpu::gemm_dnnl>)
+    ->Name("BM_Thin/dnnl")
+    ->Apply(thin_shapes)
+    ->UseRealTime()
+    ->Apply(extremes);
 
 // (c) The crossover: the same product on each backend. Args: M, N, K, trans_b.
 template <void (*Backend)(const GemmProblem<float>&)>
