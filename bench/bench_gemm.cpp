@@ -103,10 +103,9 @@ void BM_SgemmCeiling(benchmark::State& state) {
 }
 BENCHMARK(BM_SgemmCeiling)->Arg(2048)->Arg(4096)->Unit(benchmark::kMillisecond)->UseRealTime()->Apply(extremes);
 
-// (b2) Products with a side of 1: the first and last layer of a 1-D regression net (W6's
-// 1-50-50-1 at batch 1000). Args: M, N, K, trans_b, trans_a.
+// (c) The crossover: the same product on each backend. Args: M, N, K, trans_b, trans_a.
 template <void (*Backend)(const GemmProblem<float>&)>
-void BM_ThinBackend(benchmark::State& state) {
+void BM_Backend(benchmark::State& state) {
   Operands<float> x(state.range(0), state.range(1), state.range(2), state.range(3) != 0, state.range(4) != 0);
   for (auto _ : state) {
     Backend(x.problem);
@@ -114,6 +113,35 @@ void BM_ThinBackend(benchmark::State& state) {
   }
   set_flops(state, state.range(0), state.range(1), state.range(2));
 }
+
+// Linear-layer shapes (batch M, width N = K, B transposed as in x · Wᵀ, and not, as in the
+// backward products), cubes around the crossover, and single rows through wide layers.
+void crossover_shapes(benchmark::internal::Benchmark* b) {
+  for (std::int64_t m : {1, 4, 16, 32, 64}) {
+    for (std::int64_t width : {16, 32, 64, 128}) {
+      for (std::int64_t trans_b : {0, 1}) b->Args({m, width, width, trans_b, 0});
+    }
+  }
+  for (std::int64_t n : {24, 32, 40, 48, 56, 64, 72, 80, 96, 112, 128}) {
+    for (std::int64_t trans_b : {0, 1}) b->Args({n, n, n, trans_b, 0});
+  }
+  for (std::int64_t width : {256, 512, 1024}) {  // matrix-vector-like: one long, thin product
+    for (std::int64_t trans_b : {0, 1}) b->Args({1, width, width, trans_b, 0});
+  }
+}
+BENCHMARK(BM_Backend<nnlab::kernels::cpu::gemm_small<float>>)
+    ->Name("BM_SmallVsDnnl/small")
+    ->Apply(crossover_shapes)
+    ->UseRealTime()
+    ->Apply(extremes);
+BENCHMARK(BM_Backend<nnlab::kernels::cpu::gemm_dnnl>)
+    ->Name("BM_SmallVsDnnl/dnnl")
+    ->Apply(crossover_shapes)
+    ->UseRealTime()
+    ->Apply(extremes);
+
+// (b2) Products with a side of 1: the first and last layer of a 1-D regression net (W6's
+// 1-50-50-1 at batch 1000). Args as in (c).
 void thin_shapes(benchmark::internal::Benchmark* b) {
   b->Args({1000, 50, 1, 1, 0});  // x · W1ᵀ (in_features 1)
   b->Args({1000, 1, 50, 1, 0});  // h · W3ᵀ (out_features 1)
@@ -131,51 +159,14 @@ void thin_shapes(benchmark::internal::Benchmark* b) {
     }
   }
 }
-BENCHMARK(BM_ThinBackend<nnlab::kernels::cpu::gemm_small<float>>)
+BENCHMARK(BM_Backend<nnlab::kernels::cpu::gemm_small<float>>)
     ->Name("BM_Thin/small")
     ->Apply(thin_shapes)
     ->UseRealTime()
     ->Apply(extremes);
-BENCHMARK(BM_ThinBackend<nnlab::kernels::cpu::gemm_dnnl>)
+BENCHMARK(BM_Backend<nnlab::kernels::cpu::gemm_dnnl>)
     ->Name("BM_Thin/dnnl")
     ->Apply(thin_shapes)
-    ->UseRealTime()
-    ->Apply(extremes);
-
-// (c) The crossover: the same product on each backend. Args: M, N, K, trans_b.
-template <void (*Backend)(const GemmProblem<float>&)>
-void BM_Backend(benchmark::State& state) {
-  Operands<float> x(state.range(0), state.range(1), state.range(2), state.range(3) != 0);
-  for (auto _ : state) {
-    Backend(x.problem);
-    benchmark::DoNotOptimize(x.c.data());
-  }
-  set_flops(state, state.range(0), state.range(1), state.range(2));
-}
-
-// Linear-layer shapes (batch M, width N = K, B transposed as in x · Wᵀ, and not, as in the
-// backward products), cubes around the crossover, and single rows through wide layers.
-void crossover_shapes(benchmark::internal::Benchmark* b) {
-  for (std::int64_t m : {1, 4, 16, 32, 64}) {
-    for (std::int64_t width : {16, 32, 64, 128}) {
-      for (std::int64_t trans_b : {0, 1}) b->Args({m, width, width, trans_b});
-    }
-  }
-  for (std::int64_t n : {24, 32, 40, 48, 56, 64, 72, 80, 96, 112, 128}) {
-    for (std::int64_t trans_b : {0, 1}) b->Args({n, n, n, trans_b});
-  }
-  for (std::int64_t width : {256, 512, 1024}) {  // matrix-vector-like: one long, thin product
-    for (std::int64_t trans_b : {0, 1}) b->Args({1, width, width, trans_b});
-  }
-}
-BENCHMARK(BM_Backend<nnlab::kernels::cpu::gemm_small<float>>)
-    ->Name("BM_SmallVsDnnl/small")
-    ->Apply(crossover_shapes)
-    ->UseRealTime()
-    ->Apply(extremes);
-BENCHMARK(BM_Backend<nnlab::kernels::cpu::gemm_dnnl>)
-    ->Name("BM_SmallVsDnnl/dnnl")
-    ->Apply(crossover_shapes)
     ->UseRealTime()
     ->Apply(extremes);
 
@@ -228,7 +219,7 @@ void BM_DnnlOverheadPrimitive(benchmark::State& state) {
   set_flops(state, m, n, k);
 }
 void overhead_shapes(benchmark::internal::Benchmark* b) {
-  b->Args({1, 16, 16, 1})->Args({16, 64, 64, 1})->Args({128, 128, 128, 1})->Args({512, 512, 512, 1});
+  b->Args({1, 16, 16, 1, 0})->Args({16, 64, 64, 1, 0})->Args({128, 128, 128, 1, 0})->Args({512, 512, 512, 1, 0});
 }
 BENCHMARK(BM_DnnlOverheadPrimitive)
     ->Name("BM_DnnlOverhead/primitive")
