@@ -65,6 +65,25 @@ TEST(CliBadInput, BadOverrideIsAUsageError) {
   expect_failure(dir, "", 2, {"--set optim.lrr=1", "unknown key 'lrr'"}, {"--set", "optim.lrr=1"});
 }
 
+TEST(CliBadInput, BadSeedOrThreadsFlagNamesTheFlag) {
+  testing::TempDir dir;
+  for (const char* value : {"abc", "-1", "1.5", "99999999999999999999"}) {
+    expect_failure(dir, "", 2, {"--seed", "whole number", value}, {"--seed", value});
+  }
+  expect_failure(dir, "", 2, {"--threads", "whole number", "1x"}, {"--threads", "1x"});
+}
+
+TEST(CliBadInput, HugeValidationCountIsRefusedByTheConfigCheck) {
+  testing::TempDir dir;  // past 2^53 a count is no longer a whole number a split can take
+  expect_failure(dir, "[data]\ndataset = \"xor\"\nvalidation = 1e300\n", 2, {"config.toml:3", "validation", "1e+300"});
+}
+
+TEST(CliBadInput, FreezeTypoNamesTheKeyAndTheModelsNames) {
+  testing::TempDir dir;
+  expect_failure(dir, "[data]\ndataset = \"xor\"\n[model]\nhidden = [4]\nfreeze = [\"nosuch\"]\n", 2,
+                 {"[model] freeze", "'nosuch'", "top-level names: 1, 3"});
+}
+
 TEST(CliBadInput, MissingDatasetFileIsNamed) {
   testing::TempDir dir;
   std::filesystem::create_directories(dir.path() / "mnist");

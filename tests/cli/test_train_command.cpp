@@ -88,13 +88,25 @@ TEST(CliTrain, SameSeedGivesByteIdenticalMetrics) {
   EXPECT_NE(metrics, testing::metrics_without_timings(other_seed));
 }
 
+// A run of three epochs straight through, and one of two epochs whose config then asks for a
+// third, as if it had been stopped after two.
+struct StraightAndInterrupted {
+  std::filesystem::path straight, interrupted;
+};
+StraightAndInterrupted straight_and_interrupted(const testing::TempDir& dir) {
+  StraightAndInterrupted runs{train_ok(dir, kTinyMap, {"--out", "straight", "--set", "train.epochs=3"}),
+                              train_ok(dir, kTinyMap, {"--out", "interrupted"})};
+  if (!runs.interrupted.empty()) {
+    std::ofstream(runs.interrupted / "config.toml")
+        << io::to_toml(io::parse_config(kTinyMap, "tiny", {"train.epochs=3"}));
+  }
+  return runs;
+}
+
 TEST(CliTrain, ResumeContinuesAsIfNeverInterrupted) {
   testing::TempDir dir;
-  const auto straight = train_ok(dir, kTinyMap, {"--out", "straight", "--set", "train.epochs=3"});
-  const auto interrupted = train_ok(dir, kTinyMap, {"--out", "interrupted"});
+  const auto [straight, interrupted] = straight_and_interrupted(dir);
   ASSERT_FALSE(interrupted.empty());
-  // Ask the interrupted run for a third epoch, as if it had been stopped after two.
-  std::ofstream(interrupted / "config.toml") << io::to_toml(io::parse_config(kTinyMap, "tiny", {"train.epochs=3"}));
   const testing::CommandResult resumed = run_nnlab(dir, {"resume", interrupted.string()});
   ASSERT_EQ(resumed.status, 0) << resumed.out << resumed.err;
   EXPECT_EQ(testing::metrics_without_timings(interrupted), testing::metrics_without_timings(straight));
@@ -103,10 +115,8 @@ TEST(CliTrain, ResumeContinuesAsIfNeverInterrupted) {
 
 TEST(CliTrain, ResumeDropsDamagedLogLines) {
   testing::TempDir dir;
-  const auto straight = train_ok(dir, kTinyMap, {"--out", "straight", "--set", "train.epochs=3"});
-  const auto interrupted = train_ok(dir, kTinyMap, {"--out", "interrupted"});
+  const auto [straight, interrupted] = straight_and_interrupted(dir);
   ASSERT_FALSE(interrupted.empty());
-  std::ofstream(interrupted / "config.toml") << io::to_toml(io::parse_config(kTinyMap, "tiny", {"train.epochs=3"}));
   // A hand-edited or half-copied log: lines that do not read as nnlab wrote them.
   std::ofstream(interrupted / "metrics.csv", std::ios::app) << "oops,1,2\n";
   std::ofstream(interrupted / "metrics.jsonl", std::ios::app) << "{\"epoch\": \"two\"}\nnot json\n";

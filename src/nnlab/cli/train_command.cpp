@@ -1,8 +1,11 @@
 // nnlab train and nnlab resume.
 #include <unistd.h>
 
+#include <charconv>
+#include <cstdint>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +27,16 @@ int report(const io::RunOutcome& outcome) {
   return 1;
 }
 
+// --seed and --threads: a whole number checked here, so that a bad value is refused naming the flag.
+const CLI::Validator kWholeNumber(
+    [](const std::string& text) {
+      std::int64_t value = 0;
+      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+      const bool whole = error == std::errc() && end == text.data() + text.size() && value >= 0;
+      return whole ? std::string() : fmt::format("expected a whole number from 0 to 2^63 - 1, got '{}'", text);
+    },
+    "N >= 0");
+
 io::RunOptions progress_options() { return {.progress = &std::cout, .terminal = isatty(STDOUT_FILENO) == 1}; }
 
 }  // namespace
@@ -33,8 +46,10 @@ void add_train_command(CLI::App& app, int& status) {
     std::string config;
     std::vector<std::string> overrides;
     std::string out;
-    std::string seed;
-    std::string threads;
+    // Typed, so that CLI11 rejects a malformed value naming the flag; a valid one always passes
+    // the config's own check.
+    std::optional<std::int64_t> seed;
+    std::optional<std::int64_t> threads;
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* command = app.add_subcommand("train", "Train the experiment described in CONFIG (a TOML file)");
@@ -44,15 +59,18 @@ void add_train_command(CLI::App& app, int& status) {
       ->type_name("KEY=VALUE");
   command->add_option("--out", flags->out, "parent folder of the run folder (config key `out`, default runs)")
       ->type_name("DIR");
-  command->add_option("--seed", flags->seed, "the run's seed (config key `seed`)")->type_name("N");
+  command->add_option("--seed", flags->seed, "the run's seed (config key `seed`)")
+      ->type_name("N")
+      ->check(kWholeNumber);
   command->add_option("--threads", flags->threads, "threads to use, 0 = every core (config key `train.threads`)")
-      ->type_name("N");
+      ->type_name("N")
+      ->check(kWholeNumber);
   command->footer("Config keys (section.key  type  default  meaning):\n" + io::describe_config_keys());
   command->callback([flags, &status] {
     std::vector<std::string> overrides = flags->overrides;
     if (!flags->out.empty()) overrides.push_back("out=" + flags->out);
-    if (!flags->seed.empty()) overrides.push_back("seed=" + flags->seed);
-    if (!flags->threads.empty()) overrides.push_back("train.threads=" + flags->threads);
+    if (flags->seed) overrides.push_back(fmt::format("seed={}", *flags->seed));
+    if (flags->threads) overrides.push_back(fmt::format("train.threads={}", *flags->threads));
     const io::ExperimentConfig config = io::load_config(flags->config, overrides);
     std::cout << fmt::format("nnlab train {}: {} on {}, {} epochs\n", flags->config, config.model.type,
                              config.data.dataset, config.train.epochs)

@@ -185,8 +185,7 @@ class Reader {
     } else {
       wrong_type(node, label, "a number");
     }
-    const bool whole_count = rule.count && std::isfinite(value) && value >= 1 && std::trunc(value) == value;
-    if (!in_bounds(value, rule) && !whole_count) out_of_range(node, label, schema::expectation(slot, rule));
+    if (!in_bounds(value, rule) && !schema::is_whole_count(rule, value)) out_of_range(node, label, schema::expectation(slot, rule));
     return value;
   }
 

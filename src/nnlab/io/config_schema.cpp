@@ -280,8 +280,7 @@ std::string format_value(const Slot& slot, const Rule& rule) {
           [](std::int64_t* value) { return fmt::format("{}", *value); },
           [](std::uint64_t* value) { return fmt::format("{}", *value); },
           [&](double* value) {
-            const bool whole_count = rule.count && *value >= 1 && std::trunc(*value) == *value && *value < 9e15;
-            return whole_count ? fmt::format("{:.0f}", *value) : format_float(*value);
+            return is_whole_count(rule, *value) ? fmt::format("{:.0f}", *value) : format_float(*value);
           },
           [](std::string* value) { return quote(*value); },
           [](std::vector<std::int64_t>* values) { return fmt::format("[{}]", fmt::join(*values, ", ")); },

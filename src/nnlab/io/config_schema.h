@@ -39,6 +39,13 @@ struct Rule {
   bool increasing = false;                         // integer lists: strictly increasing
 };
 
+// A whole count a `count` rule allows: >= 1 and exact as an integer (at most 2^53).
+inline bool is_whole_count(const Rule& rule, double value) {
+  constexpr double kExactIntegers = 9007199254740992.0;  // 2^53
+  return rule.count && value >= 1 && value <= kExactIntegers &&
+         static_cast<double>(static_cast<std::int64_t>(value)) == value;
+}
+
 constexpr Rule at_least(double min) { return {.min = min}; }
 constexpr Rule above(double min) { return {.min = min, .min_open = true}; }
 constexpr Rule half_open(double min, double max) { return {.min = min, .max = max, .max_open = true}; }

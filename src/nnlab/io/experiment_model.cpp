@@ -1,6 +1,7 @@
 #include "nnlab/io/experiment_model.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "nnlab/autograd/grad_mode.h"
 #include "nnlab/core/check.h"
@@ -18,6 +19,23 @@
 
 namespace nnlab::io {
 namespace {
+
+// A `freeze` prefix that names nothing is a config mistake (a typo): say which key and what the
+// model's top-level names are.
+void freeze(nn::Module& model, const std::string& prefix) {
+  try {
+    model.freeze(prefix);
+  } catch (const ValueError&) {
+    std::vector<std::string> tops;
+    for (const auto& [name, parameter] : model.named_parameters()) {
+      const std::string top = name.substr(0, name.find('.'));
+      if (tops.empty() || tops.back() != top) tops.push_back(top);
+    }
+    throw ConfigError(fmt::format("[model] freeze: no parameter of the model is named '{}' or starts with '{}.' "
+                                  "(top-level names: {})",
+                                  prefix, prefix, fmt::join(tops, ", ")));
+  }
+}
 
 // Flatten, then the MLP's layers: torch's nn.Sequential(nn.Flatten(), nn.Linear(...), ...),
 // so parameter names read "1.weight", "1.bias", ... whatever the input's rank.
@@ -153,7 +171,7 @@ std::shared_ptr<nn::Module> build_model(const ModelConfig& c, const Shape& examp
     throw ConfigError(fmt::format("[model] type: unknown model type '{}'", c.type));
   }
   if (!c.init_from.empty()) load_model(*model, c.init_from, {.strict = false, .skip_prefixes = c.init_skip});
-  for (const std::string& prefix : c.freeze) model->freeze(prefix);
+  for (const std::string& prefix : c.freeze) freeze(*model, prefix);
   return model;
 }
 

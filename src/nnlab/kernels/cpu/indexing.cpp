@@ -107,7 +107,10 @@ void index_select_contiguous(const ConstView& x, int dim, const ConstView& index
       } else {
         std::copy_n(from, b.inner, po + r * b.inner);
       }
-      if (++j == n) j = 0, ++o;
+      if (++j == n) {
+        j = 0;
+        ++o;
+      }
     }
   });
 }
