@@ -1,8 +1,9 @@
 // float32 convolution kernels, direct loops against oneDNN, from tiny to CIFAR-sized layers:
-// forward, backward-data and backward-weights (with bias). The tiny shapes set kDnnlMinMacs in
+// forward, backward-data and backward-weights (with bias), and a layer's training step. The tiny shapes set kDnnlMinMacs in
 // kernels/conv.cpp. Args: backend (0 reference, 1 oneDNN), shape (an index into kShapes).
 #include <benchmark/benchmark.h>
 
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -105,9 +106,36 @@ void BM_ConvBackwardWeights(benchmark::State& state) {
   set_counters(state, p);
 }
 
+// One training step of a layer on oneDNN: forward, then both gradients. kept = 0: three separate
+// calls, each converting its own operands; kept = 1: the forward keeps its converted input and one
+// backward call converts dout once (what autograd runs). Shapes here are the W5 / W8 layers.
+const std::vector<Shape> kStepShapes = {{128, 32, 14, 64, 3}, {128, 64, 7, 64, 3}, {32, 64, 16, 64, 3},
+                                        {32, 256, 4, 256, 3}};
+
+void BM_ConvTrainingStep(benchmark::State& state) {
+  Problem p(kStepShapes[static_cast<std::size_t>(state.range(1))]);
+  namespace cpu = nnlab::kernels::cpu;
+  for (auto _ : state) {
+    if (state.range(0) == 0) {
+      cpu::conv2d_forward_dnnl(p.g, p.x.data(), p.weight.data(), p.bias.data(), p.out.data());
+      cpu::conv2d_backward_data_dnnl(p.g, p.dout.data(), p.weight.data(), p.dx.data());
+      cpu::conv2d_backward_weights_dnnl(p.g, p.x.data(), p.dout.data(), p.dweight.data(), p.dbias.data());
+    } else {
+      std::shared_ptr<const cpu::DnnlBuffer> kept;
+      cpu::conv2d_forward_dnnl(p.g, p.x.data(), p.weight.data(), p.bias.data(), p.out.data(), &kept);
+      cpu::conv2d_backward_dnnl(p.g, p.dout.data(), p.weight.data(), p.x.data(), kept.get(), p.dx.data(),
+                                p.dweight.data(), p.dbias.data());
+    }
+    benchmark::DoNotOptimize(p.dweight.data());
+  }
+  state.counters["GFLOP/s"] = benchmark::Counter(6.0 * static_cast<double>(p.g.macs()) * state.iterations() / 1e9,
+                                                 benchmark::Counter::kIsRate);
+}
+
 BENCHMARK(BM_ConvForward)->ArgsProduct({{0, 1}, {0, 1, 2, 3, 4, 5, 6, 7}})->ArgNames({"dnnl", "shape"});
 BENCHMARK(BM_ConvBackwardData)->ArgsProduct({{0, 1}, {0, 1, 2, 3, 4, 5, 6, 7}})->ArgNames({"dnnl", "shape"});
 BENCHMARK(BM_ConvBackwardWeights)->ArgsProduct({{0, 1}, {0, 1, 2, 3, 4, 5, 6, 7}})->ArgNames({"dnnl", "shape"});
+BENCHMARK(BM_ConvTrainingStep)->ArgsProduct({{0, 1}, {0, 1, 2, 3}})->ArgNames({"kept", "shape"})->UseRealTime();
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <span>
 #include <string>
 #include <thread>
@@ -175,6 +176,31 @@ TEST(ConvDnnl, BackwardWeightsMatchesReference) {
     EXPECT_TRUE(within_rounding(dw_alone, want_dw, magnitude_dw, terms)) << c.name;
     EXPECT_TRUE(within_rounding(db, want_db, magnitude_db, terms)) << c.name;
   }
+}
+
+// The training path: the forward keeps its converted input, one backward call gives all three
+// gradients from it and converts dout once. Same primitives on the same numbers: bit-identical
+// to the separate calls, including the two inputs the first layer's forward leaves unconverted.
+TEST(ConvDnnl, BackwardFromKeptInputEqualsSeparateCalls) {
+  std::int64_t kept_count = 0;
+  for (const Case& c : kCases) {
+    const Sizes s = sizes_of(c.g);
+    const auto x = random_values(s.x, 13), w = random_values(s.weight, 14), dout = random_values(s.out, 15);
+    std::vector<float> out(s.out), dx = nan_filled(s.x), dw = nan_filled(s.weight), db = nan_filled(c.g.out_channels);
+    std::vector<float> want_dx(s.x), want_dw(s.weight), want_db(c.g.out_channels);
+    std::shared_ptr<const cpu::DnnlBuffer> kept;
+    cpu::conv2d_forward_dnnl(c.g, x.data(), w.data(), nullptr, out.data(), &kept);
+    kept_count += kept != nullptr;
+    // x is passed as null when the forward kept it: the backward must not read it.
+    cpu::conv2d_backward_dnnl(c.g, dout.data(), w.data(), kept != nullptr ? nullptr : x.data(), kept.get(), dx.data(),
+                              dw.data(), db.data());
+    cpu::conv2d_backward_data_dnnl(c.g, dout.data(), w.data(), want_dx.data());
+    cpu::conv2d_backward_weights_dnnl(c.g, x.data(), dout.data(), want_dw.data(), want_db.data());
+    EXPECT_EQ(dx, want_dx) << c.name;
+    EXPECT_EQ(dw, want_dw) << c.name;
+    EXPECT_EQ(db, want_db) << c.name;
+  }
+  EXPECT_GT(kept_count, 0);  // the kept path ran
 }
 
 TEST(ConvDnnl, CacheKeepsAtMostSixtyFourPrimitivesAndStaysCorrect) {

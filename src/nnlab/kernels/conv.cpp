@@ -27,60 +27,43 @@ ConvBackend choose_conv_backend(DType dtype, const Conv2dGeometry& g) {
   return dtype == DType::f32 && g.macs() >= kDnnlMinMacs ? ConvBackend::dnnl : ConvBackend::reference;
 }
 
-void conv2d_forward(ConvBackend backend, const Conv2dGeometry& g, const ConstView& x, const ConstView& weight,
-                    const ConstView& bias, const MutView& out) {
+void conv2d_forward(const Conv2dGeometry& g, const ConstView& x, const ConstView& weight, const ConstView& bias,
+                    const MutView& out, Conv2dSaved* saved) {
   NNLAB_DCHECK(x.is_contiguous() && weight.is_contiguous() && out.is_contiguous());
   NNLAB_DCHECK(x.dtype == out.dtype && weight.dtype == out.dtype);
   NNLAB_DCHECK(out.shape == (Shape{g.batch, g.out_channels, g.out_h, g.out_w}));
-  if (backend == ConvBackend::dnnl) {
-    NNLAB_DCHECK(x.dtype == DType::f32);
-    return cpu::conv2d_forward_dnnl(g, x.ptr<float>(), weight.ptr<float>(), bias.ptr<float>(), out.ptr<float>());
+  if (choose_conv_backend(out.dtype, g) == ConvBackend::dnnl) {
+    return cpu::conv2d_forward_dnnl(g, x.ptr<float>(), weight.ptr<float>(), bias.ptr<float>(), out.ptr<float>(),
+                                    saved != nullptr ? &saved->input : nullptr);
   }
   cpu::dispatch_floating(x.dtype, [&]<typename T>() {
     cpu::conv2d_forward_reference<T>(g, x.ptr<T>(), weight.ptr<T>(), bias.ptr<T>(), out.ptr<T>());
   });
 }
 
-void conv2d_backward_data(ConvBackend backend, const Conv2dGeometry& g, const ConstView& dout, const ConstView& weight,
-                          const MutView& dx) {
-  NNLAB_DCHECK(dout.is_contiguous() && weight.is_contiguous() && dx.is_contiguous());
-  NNLAB_DCHECK(dx.shape == (Shape{g.batch, g.in_channels, g.in_h, g.in_w}));
-  if (backend == ConvBackend::dnnl) {
-    NNLAB_DCHECK(dx.dtype == DType::f32);
-    return cpu::conv2d_backward_data_dnnl(g, dout.ptr<float>(), weight.ptr<float>(), dx.ptr<float>());
+void conv2d_backward(const Conv2dGeometry& g, const ConstView& dout, const ConstView& weight, const ConstView& x,
+                     const Conv2dSaved& saved, const MutView& dx, const MutView& dweight, const MutView& dbias) {
+  NNLAB_DCHECK(dout.is_contiguous() && (dx.data == nullptr || (weight.is_contiguous() && dx.is_contiguous())));
+  NNLAB_DCHECK(dx.data == nullptr || dx.shape == (Shape{g.batch, g.in_channels, g.in_h, g.in_w}));
+  NNLAB_DCHECK(dweight.data == nullptr || saved.input != nullptr || x.is_contiguous());
+  if (choose_conv_backend(dout.dtype, g) == ConvBackend::dnnl) {
+    if (dx.data != nullptr || dweight.data != nullptr) {
+      cpu::conv2d_backward_dnnl(g, dout.ptr<float>(), weight.ptr<float>(), x.ptr<float>(), saved.input.get(),
+                                dx.ptr<float>(), dweight.ptr<float>(), dweight.data != nullptr ? dbias.ptr<float>() : nullptr);
+    }
+    // The bias gradient alone is one sum per channel: the loops do it without any weight work.
+    if (dweight.data == nullptr && dbias.data != nullptr) {
+      cpu::conv2d_backward_weights_reference<float>(g, nullptr, dout.ptr<float>(), nullptr, dbias.ptr<float>());
+    }
+    return;
   }
-  cpu::dispatch_floating(dx.dtype, [&]<typename T>() {
-    cpu::conv2d_backward_data_reference<T>(g, dout.ptr<T>(), weight.ptr<T>(), dx.ptr<T>());
-  });
-}
-
-void conv2d_backward_weights(ConvBackend backend, const Conv2dGeometry& g, const ConstView& x, const ConstView& dout,
-                             const MutView& dweight, const MutView& dbias) {
-  NNLAB_DCHECK(x.is_contiguous() && dout.is_contiguous());
-  // The bias gradient alone is one sum per channel: the loops do it without any weight work.
-  if (backend == ConvBackend::dnnl && dweight.data != nullptr) {
-    NNLAB_DCHECK(x.dtype == DType::f32);
-    return cpu::conv2d_backward_weights_dnnl(g, x.ptr<float>(), dout.ptr<float>(), dweight.ptr<float>(),
-                                             dbias.ptr<float>());
-  }
+  NNLAB_DCHECK(saved.input == nullptr);
   cpu::dispatch_floating(dout.dtype, [&]<typename T>() {
-    cpu::conv2d_backward_weights_reference<T>(g, x.ptr<T>(), dout.ptr<T>(), dweight.ptr<T>(),
-                                              dbias.ptr<T>());
+    if (dx.data != nullptr) cpu::conv2d_backward_data_reference<T>(g, dout.ptr<T>(), weight.ptr<T>(), dx.ptr<T>());
+    if (dweight.data != nullptr || dbias.data != nullptr) {
+      cpu::conv2d_backward_weights_reference<T>(g, x.ptr<T>(), dout.ptr<T>(), dweight.ptr<T>(), dbias.ptr<T>());
+    }
   });
-}
-
-void conv2d_forward(const Conv2dGeometry& g, const ConstView& x, const ConstView& weight, const ConstView& bias,
-                    const MutView& out) {
-  conv2d_forward(choose_conv_backend(x.dtype, g), g, x, weight, bias, out);
-}
-
-void conv2d_backward_data(const Conv2dGeometry& g, const ConstView& dout, const ConstView& weight, const MutView& dx) {
-  conv2d_backward_data(choose_conv_backend(dx.dtype, g), g, dout, weight, dx);
-}
-
-void conv2d_backward_weights(const Conv2dGeometry& g, const ConstView& x, const ConstView& dout, const MutView& dweight,
-                             const MutView& dbias) {
-  conv2d_backward_weights(choose_conv_backend(dout.dtype, g), g, x, dout, dweight, dbias);
 }
 
 }  // namespace nnlab::kernels

@@ -7,6 +7,7 @@
 // float32 runs on oneDNN (cpu/conv_dnnl.cpp) above a small size, float64 and tiny float32
 // problems on direct loops (cpu/conv_reference.cpp). Callers (ops/) have validated the geometry.
 #include <cstdint>
+#include <memory>
 
 #include "nnlab/core/buffer_view.h"
 
@@ -26,31 +27,36 @@ struct Conv2dGeometry {
   friend bool operator==(const Conv2dGeometry&, const Conv2dGeometry&) = default;
 };
 
+namespace cpu {
+struct DnnlBuffer;
+}
+
+// What a forward leaves for the backward of the same call: the input as the backend converted it
+// (oneDNN's blocked layout), so backward-weights need not convert it again. Empty on the loop
+// backend, when the input needed no conversion, or when no backward will run.
+struct Conv2dSaved {
+  std::shared_ptr<const cpu::DnnlBuffer> input;
+};
+
 // out (N, O, OH, OW) = Σ_{c in group, kh, kw} weight[o, c, kh, kw] · x[n, c, oh·s - p + kh·d, ...]
-//                      + bias[o], out-of-range x reading as 0. out is only written.
+//                      + bias[o], out-of-range x reading as 0. out is only written. When `saved` is
+// non-null it receives what conv2d_backward may reuse.
 void conv2d_forward(const Conv2dGeometry& g, const ConstView& x, const ConstView& weight, const ConstView& bias,
-                    const MutView& out);
+                    const MutView& out, Conv2dSaved* saved);
 
-// dx (N, C, H, W) = the transposed convolution of dout (N, O, OH, OW) with weight. Written in full
-// (positions no window reads get 0).
-void conv2d_backward_data(const Conv2dGeometry& g, const ConstView& dout, const ConstView& weight, const MutView& dx);
-
-// dweight (O, C / G, KH, KW) = Σ_{n, oh, ow} dout[n, o, oh, ow] · x[n, c, oh·s - p + kh·d, ...];
-// dbias (O) = Σ_{n, oh, ow} dout[n, o, oh, ow]. Each is written only when its data is non-null.
-void conv2d_backward_weights(const Conv2dGeometry& g, const ConstView& x, const ConstView& dout, const MutView& dweight,
-                             const MutView& dbias);
+// The gradients of one forward, each written in full when its data is non-null:
+//   dx (N, C, H, W) = the transposed convolution of dout (N, O, OH, OW) with weight (positions no
+//     window reads get 0); weight may be "none" when dx is;
+//   dweight (O, C / G, KH, KW) = Σ_{n, oh, ow} dout[n, o, oh, ow] · x[n, c, oh·s - p + kh·d, ...];
+//   dbias (O) = Σ_{n, oh, ow} dout[n, o, oh, ow].
+// x is read for dweight unless saved.input holds it (then x may be "none").
+void conv2d_backward(const Conv2dGeometry& g, const ConstView& dout, const ConstView& weight, const ConstView& x,
+                     const Conv2dSaved& saved, const MutView& dx, const MutView& dweight, const MutView& dbias);
 
 enum class ConvBackend { reference, dnnl };
 
-// The backend the three functions above use for `dtype` and `g`; exposed for tests and benchmarks.
+// The backend the two functions above use for `dtype` and `g` (the same for a forward and its
+// backward); exposed for tests and benchmarks.
 ConvBackend choose_conv_backend(DType dtype, const Conv2dGeometry& g);
-
-// The same three on a named backend (tests, benchmarks). dnnl takes float32 only.
-void conv2d_forward(ConvBackend backend, const Conv2dGeometry& g, const ConstView& x, const ConstView& weight,
-                    const ConstView& bias, const MutView& out);
-void conv2d_backward_data(ConvBackend backend, const Conv2dGeometry& g, const ConstView& dout, const ConstView& weight,
-                          const MutView& dx);
-void conv2d_backward_weights(ConvBackend backend, const Conv2dGeometry& g, const ConstView& x, const ConstView& dout,
-                             const MutView& dweight, const MutView& dbias);
 
 }  // namespace nnlab::kernels

@@ -3,6 +3,8 @@
 // OH OW output size.
 #include "nnlab/ops/conv.h"
 
+#include <utility>
+
 #include "nnlab/autograd/node.h"
 #include "nnlab/core/check.h"
 #include "nnlab/kernels/conv.h"
@@ -16,21 +18,20 @@ namespace {
 // Inputs: 0 input (N, C, H, W), 1 weight (O, C / G, KH, KW), 2 bias (O).
 struct Conv2dBackward final : autograd::Node {
   kernels::Conv2dGeometry geometry;
-  Tensor input;   // contiguous, detached; saved only when the weight needs a gradient
+  kernels::Conv2dSaved saved;  // the input as the forward's backend converted it, if it did
+  Tensor input;   // contiguous, detached; saved when the weight needs a gradient and `saved` lacks it
   Tensor weight;  // contiguous, detached; saved only when the input needs a gradient
 
   std::string_view name() const override { return "conv2d"; }
 
+  // dInput (N, C, H, W) = transposed convolution of dOut (N, O, OH, OW) with W;
+  // dW (O, C / G, KH, KW) = Σ_{n, oh, ow} dOut · input window;  dBias (O) = Σ_{n, oh, ow} dOut.
   void backward(const Tensor& grad_out, autograd::GradSink& grads) override {
-    if (grads.wants(0)) {  // dInput (N, C, H, W) = transposed convolution of dOut (N, O, OH, OW) with W
-      kernels::conv2d_backward_data(geometry, grad_out.view(), weight.view(), grads.output(0).mut_view());
-    }
-    if (grads.wants(1) || grads.wants(2)) {
-      // dW (O, C / G, KH, KW) = Σ_{n, oh, ow} dOut · input window;  dBias (O) = Σ_{n, oh, ow} dOut
-      kernels::conv2d_backward_weights(geometry, input.defined() ? input.view() : ConstView{}, grad_out.view(),
-                                       grads.wants(1) ? grads.output(1).mut_view() : MutView{},
-                                       grads.wants(2) ? grads.output(2).mut_view() : MutView{});
-    }
+    kernels::conv2d_backward(geometry, grad_out.view(), weight.defined() ? weight.view() : ConstView{},
+                             input.defined() ? input.view() : ConstView{}, saved,
+                             grads.wants(0) ? grads.output(0).mut_view() : MutView{},
+                             grads.wants(1) ? grads.output(1).mut_view() : MutView{},
+                             grads.wants(2) ? grads.output(2).mut_view() : MutView{});
   }
 };
 
@@ -111,12 +112,16 @@ Tensor conv2d_images(const Tensor& input, const Tensor& weight, const Tensor& bi
   const Tensor x = nnlab::contiguous(input), w = nnlab::contiguous(weight);
   const Tensor b = bias.defined() ? nnlab::contiguous(bias) : Tensor();
   Tensor out = Tensor::empty({g.batch, g.out_channels, g.out_h, g.out_w}, input.dtype());
-  kernels::conv2d_forward(g, x.view(), w.view(), b.defined() ? b.view() : ConstView{}, out.mut_view());
+  const bool record = autograd::should_record({input, weight, bias});
+  kernels::Conv2dSaved saved;
+  kernels::conv2d_forward(g, x.view(), w.view(), b.defined() ? b.view() : ConstView{}, out.mut_view(),
+                          record && weight.requires_grad() ? &saved : nullptr);
 
-  if (autograd::should_record({input, weight, bias})) {
+  if (record) {
     auto& node = autograd::record<Conv2dBackward>(out, {input, weight, bias});
     node.geometry = g;
-    if (weight.requires_grad()) node.input = x.detach();
+    node.saved = std::move(saved);
+    if (weight.requires_grad() && node.saved.input == nullptr) node.input = x.detach();
     if (input.requires_grad()) node.weight = w.detach();
   }
   return out;

@@ -2,6 +2,7 @@
 // The CPU convolution backends behind kernels/conv.h, on typed contiguous NCHW buffers (see
 // conv.h for the legend and the formulas). A null pointer means "none" for bias, dweight, dbias.
 #include <cstddef>
+#include <memory>
 
 #include "nnlab/kernels/conv.h"
 
@@ -18,7 +19,15 @@ void conv2d_backward_weights_reference(const Conv2dGeometry& g, const T* x, cons
 
 // oneDNN convolution primitives (float32 only), cached by geometry; thread-safe. Use
 // nnlab::num_threads() threads (the shared OpenMP pool).
-void conv2d_forward_dnnl(const Conv2dGeometry& g, const float* x, const float* weight, const float* bias, float* out);
+// The forward keeps x as its primitive read it in *kept_input when kept_input is non-null and x
+// needed a conversion (left empty otherwise).
+void conv2d_forward_dnnl(const Conv2dGeometry& g, const float* x, const float* weight, const float* bias, float* out,
+                         std::shared_ptr<const DnnlBuffer>* kept_input = nullptr);
+// Both gradients of one call: dx when non-null (reads weight), dweight and dbias when dweight is
+// non-null (reads kept_input if non-null, else x). dout is converted once for both.
+void conv2d_backward_dnnl(const Conv2dGeometry& g, const float* dout, const float* weight, const float* x,
+                          const DnnlBuffer* kept_input, float* dx, float* dweight, float* dbias);
+// One gradient each (tests, benchmarks).
 void conv2d_backward_data_dnnl(const Conv2dGeometry& g, const float* dout, const float* weight, float* dx);
 void conv2d_backward_weights_dnnl(const Conv2dGeometry& g, const float* x, const float* dout, float* dweight,
                                   float* dbias);
