@@ -1,13 +1,20 @@
 // max_pool2d, avg_pool2d, adaptive_avg_pool2d: values and gradients by hand (ties, NaN,
-// padding, uneven adaptive windows, 3-D input), float32 against float64, and every bad-input
-// error. Gradient checks and PyTorch parity run from the op table (cases_conv.cpp).
+// padding, uneven adaptive windows, 3-D input), float32 against float64, the max-pooling
+// kernel's vector paths against a plain window scan, and every bad-input error. Gradient
+// checks and PyTorch parity run from the op table (cases_conv.cpp).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "nnlab/core/error.h"
+#include "nnlab/kernels/pool.h"
 #include "nnlab/ops/arithmetic.h"
 #include "nnlab/ops/pool.h"
 #include "nnlab/ops/reduce.h"
@@ -69,8 +76,9 @@ TEST(MaxPool2d, FirstMaximumWinsTiesAndNaNPropagates) {
 }
 
 TEST(MaxPool2d, TwoByTwoFastPathMatchesAWindowScan) {
-  // 2x2 / stride 2 has its own loop: compare it with a plain scan on small integers (many
-  // ties), a few NaNs and an odd width (the last column is in no window), in both dtypes.
+  // 2x2 / stride 2 runs the vector path: compare it, through the op and its gradient, with a
+  // plain scan on small integers (many ties), a few NaNs and an odd width (the last column is
+  // in no window), in both dtypes. KernelMatchesAWindowScanBitForBit covers the other shapes.
   constexpr std::int64_t kN = 2, kC = 3, kH = 6, kW = 7, kOH = 3, kOW = 3;
   std::vector<double> values(kN * kC * kH * kW);
   for (std::size_t i = 0; i < values.size(); ++i) values[i] = static_cast<double>(((i * 2654435761u) >> 7) % 3);
@@ -105,6 +113,122 @@ TEST(MaxPool2d, TwoByTwoFastPathMatchesAWindowScan) {
       else EXPECT_EQ(out[i], expected_out[i]) << i;
     }
     expect_equal(to_dtype(grad_of_sum(pool, x), kF64), Tensor::from_doubles(expected_grad, {kN, kC, kH, kW}, kF64));
+  }
+}
+
+// The window scan max_pool2d_forward must reproduce: rows then columns of the clipped window,
+// a larger value or a NaN takes over; the argmax starts at the window's first pixel.
+template <typename T>
+void reference_max_pool(const kernels::Pool2dGeometry& g, const std::vector<T>& x, std::vector<T>& out,
+                        std::vector<std::int64_t>& indices) {
+  for (std::int64_t plane = 0; plane < g.batch * g.channels; ++plane) {
+    const T* xp = x.data() + plane * g.in_h * g.in_w;
+    for (std::int64_t oh = 0; oh < g.out_h; ++oh) {
+      for (std::int64_t ow = 0; ow < g.out_w; ++ow) {
+        const std::int64_t hs = oh * g.stride_h - g.pad_h, ws = ow * g.stride_w - g.pad_w;
+        const std::int64_t h0 = std::max<std::int64_t>(hs, 0), w0 = std::max<std::int64_t>(ws, 0);
+        T best = -std::numeric_limits<T>::infinity();
+        std::int64_t arg = h0 * g.in_w + w0;
+        for (std::int64_t ih = h0; ih < std::min(hs + g.kernel_h, g.in_h); ++ih) {
+          for (std::int64_t iw = w0; iw < std::min(ws + g.kernel_w, g.in_w); ++iw) {
+            const T v = xp[ih * g.in_w + iw];
+            if (v > best || std::isnan(v)) {
+              best = v;
+              arg = ih * g.in_w + iw;
+            }
+          }
+        }
+        out.push_back(best);
+        indices.push_back(arg);
+      }
+    }
+  }
+}
+
+// Few distinct values, so windows hold ties: -inf, -0 and +0 (equal under >), 1, 2, and NaNs
+// with payloads 1..4 (which NaN wins shows in the bits), placed by a hash.
+template <typename T>
+std::vector<T> tied_values_with_nans(std::int64_t count, std::uint64_t seed) {
+  std::vector<T> values;
+  for (std::int64_t i = 0; i < count; ++i) {
+    const std::uint64_t h = ((static_cast<std::uint64_t>(i) + seed) * 0x9E3779B97F4A7C15u) >> 40;
+    const T choices[] = {-std::numeric_limits<T>::infinity(), T(-0.0), T(0), T(1), T(2), T(2)};
+    values.push_back(choices[h % 6]);
+    if (h % 23 == 0) {  // about 1 in 23
+      const std::string payload = std::to_string(1 + h % 4);
+      if constexpr (sizeof(T) == 4) {
+        values.back() = std::nanf(payload.c_str());
+      } else {
+        values.back() = std::nan(payload.c_str());
+      }
+    }
+  }
+  return values;
+}
+
+// g's window on an (h, w) image: the output size and the batch of 2 x 3 planes filled in.
+kernels::Pool2dGeometry on_image(kernels::Pool2dGeometry g, std::int64_t h, std::int64_t w) {
+  g.batch = 2;
+  g.channels = 3;
+  g.in_h = h;
+  g.in_w = w;
+  g.out_h = (h + 2 * g.pad_h - g.kernel_h) / g.stride_h + 1;
+  g.out_w = (w + 2 * g.pad_w - g.kernel_w) / g.stride_w + 1;
+  return g;
+}
+
+template <typename T>
+void expect_max_pool_matches_scan(const kernels::Pool2dGeometry& g) {
+  const Shape in_shape{g.batch, g.channels, g.in_h, g.in_w}, out_shape{g.batch, g.channels, g.out_h, g.out_w};
+  const std::vector<T> x =
+      tied_values_with_nans<T>(in_shape.numel(), static_cast<std::uint64_t>(g.in_h * 131 + g.in_w));
+  // 16 guard elements past the end, which the kernel must leave alone.
+  std::vector<T> expected_out, out(static_cast<std::size_t>(out_shape.numel()) + 16, T(7));
+  std::vector<std::int64_t> expected_indices, indices(out.size(), 7);
+  reference_max_pool(g, x, expected_out, expected_indices);
+  expected_out.resize(out.size(), T(7));
+  expected_indices.resize(out.size(), 7);
+  kernels::max_pool2d_forward(g, {x.data(), dtype_of<T>(), in_shape, contiguous_strides(in_shape)},
+                              {out.data(), dtype_of<T>(), out_shape, contiguous_strides(out_shape)},
+                              {indices.data(), DType::i64, out_shape, contiguous_strides(out_shape)});
+  SCOPED_TRACE(std::string(sizeof(T) == 4 ? "float32" : "float64") + " input " + in_shape.to_string() + ", kernel (" +
+               std::to_string(g.kernel_h) + ", " + std::to_string(g.kernel_w) + "), stride (" +
+               std::to_string(g.stride_h) + ", " + std::to_string(g.stride_w) + "), padding (" +
+               std::to_string(g.pad_h) + ", " + std::to_string(g.pad_w) + ")");
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    // Bits, not ==: NaN payloads and the sign of zero must match too. One report per case.
+    if (std::memcmp(&out[i], &expected_out[i], sizeof(T)) != 0 || indices[i] != expected_indices[i]) {
+      ADD_FAILURE() << "output " << i << ": " << out[i] << " at " << indices[i] << ", expected " << expected_out[i]
+                    << " at " << expected_indices[i];
+      return;
+    }
+  }
+}
+
+TEST(MaxPool2d, KernelMatchesAWindowScanBitForBit) {
+  // W5's and W8's windows first. 2x2 / stride 2 takes max_plane_2x2, the other strides 1 and 2
+  // max_plane_interior plus the scan at clipped edges, stride 3 the scan only.
+  const kernels::Pool2dGeometry windows[] = {
+      {.kernel_h = 2, .kernel_w = 2, .stride_h = 2, .stride_w = 2},
+      {.kernel_h = 3, .kernel_w = 3, .stride_h = 2, .stride_w = 2, .pad_h = 1, .pad_w = 1},
+      {.kernel_h = 3, .kernel_w = 3, .stride_h = 1, .stride_w = 1, .pad_h = 1, .pad_w = 1},
+      {.kernel_h = 3, .kernel_w = 3, .stride_h = 2, .stride_w = 2},
+      {.kernel_h = 2, .kernel_w = 2, .stride_h = 1, .stride_w = 1},
+      {.kernel_h = 1, .kernel_w = 1, .stride_h = 1, .stride_w = 1},
+      {.kernel_h = 3, .kernel_w = 2, .stride_h = 2, .stride_w = 1, .pad_h = 1},
+      {.kernel_h = 5, .kernel_w = 5, .stride_h = 2, .stride_w = 2, .pad_h = 2, .pad_w = 2},
+      {.kernel_h = 4, .kernel_w = 4, .stride_h = 3, .stride_w = 3, .pad_h = 1, .pad_w = 1},
+  };
+  // Rows of every block size with ragged tails (widths 7..65), odd and even heights (the last
+  // window row clipped or not), and images barely larger than the kernel.
+  for (const kernels::Pool2dGeometry& window : windows) {
+    for (std::int64_t w : {1, 2, 3, 7, 14, 15, 17, 28, 32, 33, 65}) {
+      for (std::int64_t h : {4, 5, 9}) {
+        if (h + 2 * window.pad_h < window.kernel_h || w + 2 * window.pad_w < window.kernel_w) continue;
+        expect_max_pool_matches_scan<float>(on_image(window, h, w));
+        expect_max_pool_matches_scan<double>(on_image(window, h, w));
+      }
+    }
   }
 }
 
