@@ -203,6 +203,39 @@ TEST(ConvDnnl, BackwardFromKeptInputEqualsSeparateCalls) {
   EXPECT_GT(kept_count, 0);  // the kept path ran
 }
 
+// The unfolded-window gradients on small maps (where dispatch uses them: ResNet's last stages,
+// its strided 1x1 shortcut) and on the general cases with one group.
+TEST(ConvIm2col, GradientsMatchReference) {
+  std::vector<Case> cases = {
+      {"2x2 map", geometry(3, 16, 2, 2, 8, 3, 3, {.pad_h = 1, .pad_w = 1})},
+      {"4x4 -> 2x2 stride 2", geometry(2, 8, 4, 4, 16, 3, 3, {.stride_h = 2, .stride_w = 2, .pad_h = 1, .pad_w = 1})},
+      {"1x1 stride 2 shortcut", geometry(4, 8, 4, 4, 16, 1, 1, {.stride_h = 2, .stride_w = 2})},
+      {"dilated 3x3 map", geometry(2, 4, 3, 3, 5, 3, 3, {.pad_h = 2, .pad_w = 2, .dilation_h = 2, .dilation_w = 2})},
+  };
+  for (const Case& c : kCases) {
+    if (c.g.groups == 1) cases.push_back(c);
+  }
+  for (const Case& c : cases) {
+    const Sizes s = sizes_of(c.g);
+    const auto x = random_values(s.x, 19), w = random_values(s.weight, 20), dout = random_values(s.out, 21);
+    std::vector<float> dx = nan_filled(s.x), dw = nan_filled(s.weight), db = nan_filled(c.g.out_channels);
+    std::vector<float> want_dx(s.x), want_dw(s.weight), want_db(c.g.out_channels);
+    std::vector<double> magnitude_dx(s.x), magnitude_dw(s.weight), magnitude_db(c.g.out_channels);
+    cpu::conv2d_backward_im2col(c.g, dout.data(), w.data(), x.data(), dx.data(), dw.data(), db.data());
+    cpu::conv2d_backward_data_reference<float>(c.g, dout.data(), w.data(), want_dx.data());
+    cpu::conv2d_backward_weights_reference<float>(c.g, x.data(), dout.data(), want_dw.data(), want_db.data());
+    cpu::conv2d_backward_data_reference<double>(c.g, absolute(dout).data(), absolute(w).data(), magnitude_dx.data());
+    cpu::conv2d_backward_weights_reference<double>(c.g, absolute(x).data(), absolute(dout).data(), magnitude_dw.data(),
+                                                   magnitude_db.data());
+    const std::int64_t sum_terms = c.g.batch * c.g.out_h * c.g.out_w;
+    EXPECT_TRUE(within_rounding(dx, want_dx, magnitude_dx, c.g.out_channels * c.g.kernel_h * c.g.kernel_w)) << c.name;
+    EXPECT_TRUE(within_rounding(dw, want_dw, magnitude_dw, sum_terms)) << c.name;
+    EXPECT_TRUE(within_rounding(db, want_db, magnitude_db, sum_terms)) << c.name;
+  }
+  EXPECT_TRUE(cpu::conv_im2col_suits(cases[0].g));
+  EXPECT_FALSE(cpu::conv_im2col_suits(kCases[0].g));  // 12x12 maps stay on oneDNN
+}
+
 TEST(ConvDnnl, CacheKeepsAtMostSixtyFourPrimitivesAndStaysCorrect) {
   const auto x = random_values(2 * 2 * 9 * 9, 8), w = random_values(2 * 2 * 3 * 3, 9);
   // 70 distinct geometries (input widths 9..78) overflow the cache of 64.

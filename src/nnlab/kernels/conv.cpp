@@ -33,8 +33,10 @@ void conv2d_forward(const Conv2dGeometry& g, const ConstView& x, const ConstView
   NNLAB_DCHECK(x.dtype == out.dtype && weight.dtype == out.dtype);
   NNLAB_DCHECK(out.shape == (Shape{g.batch, g.out_channels, g.out_h, g.out_w}));
   if (choose_conv_backend(out.dtype, g) == ConvBackend::dnnl) {
+    // Nothing to keep when the backward unfolds plain x (im2col).
+    const bool keep = saved != nullptr && !cpu::conv_im2col_suits(g);
     return cpu::conv2d_forward_dnnl(g, x.ptr<float>(), weight.ptr<float>(), bias.ptr<float>(), out.ptr<float>(),
-                                    saved != nullptr ? &saved->input : nullptr);
+                                    keep ? &saved->input : nullptr);
   }
   cpu::dispatch_floating(x.dtype, [&]<typename T>() {
     cpu::conv2d_forward_reference<T>(g, x.ptr<T>(), weight.ptr<T>(), bias.ptr<T>(), out.ptr<T>());
@@ -46,6 +48,11 @@ void conv2d_backward(const Conv2dGeometry& g, const ConstView& dout, const Const
   NNLAB_DCHECK(dout.is_contiguous() && (dx.data == nullptr || (weight.is_contiguous() && dx.is_contiguous())));
   NNLAB_DCHECK(dx.data == nullptr || dx.shape == (Shape{g.batch, g.in_channels, g.in_h, g.in_w}));
   NNLAB_DCHECK(dweight.data == nullptr || saved.input != nullptr || x.is_contiguous());
+  if (choose_conv_backend(dout.dtype, g) == ConvBackend::dnnl && cpu::conv_im2col_suits(g)) {
+    NNLAB_DCHECK(saved.input == nullptr);
+    return cpu::conv2d_backward_im2col(g, dout.ptr<float>(), weight.ptr<float>(), x.ptr<float>(), dx.ptr<float>(),
+                                       dweight.ptr<float>(), dbias.ptr<float>());
+  }
   if (choose_conv_backend(dout.dtype, g) == ConvBackend::dnnl) {
     if (dx.data != nullptr || dweight.data != nullptr) {
       cpu::conv2d_backward_dnnl(g, dout.ptr<float>(), weight.ptr<float>(), x.ptr<float>(), saved.input.get(),

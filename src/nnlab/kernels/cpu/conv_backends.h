@@ -32,6 +32,14 @@ void conv2d_backward_data_dnnl(const Conv2dGeometry& g, const float* dout, const
 void conv2d_backward_weights_dnnl(const Conv2dGeometry& g, const float* x, const float* dout, float* dweight,
                                   float* dbias);
 
+// The gradients as matrix products over unfolded windows (cpu/conv_im2col.cpp), for float32
+// layers with few output pixels per image (conv_im2col_suits: groups 1, OH·OW <= 16), where they
+// beat oneDNN's direct kernels and their reorders. Each of dx, dweight, dbias is written when
+// non-null; x is read for dweight, weight for dx.
+bool conv_im2col_suits(const Conv2dGeometry& g);
+void conv2d_backward_im2col(const Conv2dGeometry& g, const float* dout, const float* weight, const float* x, float* dx,
+                            float* dweight, float* dbias);
+
 // Number of cached oneDNN primitives (tests).
 std::size_t conv_dnnl_cache_size();
 
