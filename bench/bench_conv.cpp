@@ -1,6 +1,6 @@
 // float32 convolution kernels, direct loops against oneDNN, from tiny to CIFAR-sized layers:
-// forward, backward-data and backward-weights (with bias), and a layer's training step. The tiny shapes set kDnnlMinMacs in
-// kernels/conv.cpp. Args: backend (0 reference, 1 oneDNN), shape (an index into kShapes).
+// forward, backward-data and backward-weights (with bias), and a layer's training step. The tiny shapes set
+// kDnnlMinMacs in kernels/conv.cpp. Args: backend (0 reference, 1 oneDNN), shape (an index into kShapes).
 #include <benchmark/benchmark.h>
 
 #include <memory>
@@ -109,8 +109,8 @@ void BM_ConvBackwardWeights(benchmark::State& state) {
 // One training step of a layer on oneDNN: forward, then both gradients. kept = 0: three separate
 // calls, each converting its own operands; kept = 1: the forward keeps its converted input and one
 // backward call converts dout once (what autograd runs). Shapes here are the W5 / W8 layers.
-const std::vector<Shape> kStepShapes = {{128, 32, 14, 64, 3}, {128, 64, 7, 64, 3}, {32, 64, 16, 64, 3},
-                                        {32, 256, 4, 256, 3}};
+const std::vector<Shape> kStepShapes = {
+    {128, 32, 14, 64, 3}, {128, 64, 7, 64, 3}, {32, 64, 16, 64, 3}, {32, 256, 4, 256, 3}};
 
 void BM_ConvTrainingStep(benchmark::State& state) {
   Problem p(kStepShapes[static_cast<std::size_t>(state.range(1))]);
@@ -128,8 +128,8 @@ void BM_ConvTrainingStep(benchmark::State& state) {
     }
     benchmark::DoNotOptimize(p.dweight.data());
   }
-  state.counters["GFLOP/s"] = benchmark::Counter(6.0 * static_cast<double>(p.g.macs()) * state.iterations() / 1e9,
-                                                 benchmark::Counter::kIsRate);
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(6.0 * static_cast<double>(p.g.macs()) * state.iterations() / 1e9, benchmark::Counter::kIsRate);
 }
 
 BENCHMARK(BM_ConvForward)->ArgsProduct({{0, 1}, {0, 1, 2, 3, 4, 5, 6, 7}})->ArgNames({"dnnl", "shape"});

@@ -238,10 +238,10 @@ BENCHMARK(BM_Backend<nnlab::kernels::cpu::gemm_dnnl>)
 // inputs): dweight = D · cols (M = O, N = C·9, K = 32·OH·OW) and dcols = Dᵀ · weight. Args as in (c).
 BENCHMARK(BM_Backend<nnlab::kernels::cpu::gemm_dnnl>)
     ->Name("BM_Im2col/dnnl")
-    ->Args({512, 4608, 128, 0, 0})   // 512 -> 512 on 2x2 maps, weight gradient
-    ->Args({128, 4608, 512, 0, 1})   // and input gradient
-    ->Args({256, 2304, 512, 0, 0})   // 256 -> 256 on 4x4 maps, weight gradient
-    ->Args({512, 2304, 256, 0, 1})   // and input gradient
+    ->Args({512, 4608, 128, 0, 0})  // 512 -> 512 on 2x2 maps, weight gradient
+    ->Args({128, 4608, 512, 0, 1})  // and input gradient
+    ->Args({256, 2304, 512, 0, 0})  // 256 -> 256 on 4x4 maps, weight gradient
+    ->Args({512, 2304, 256, 0, 1})  // and input gradient
     ->UseRealTime();
 
 BENCHMARK_MAIN();

@@ -109,8 +109,10 @@ TEST(MaxPool2d, TwoByTwoFastPathMatchesAWindowScan) {
     const std::vector<double> out = pool(x).to_vector<double>();
     ASSERT_EQ(out.size(), expected_out.size());
     for (std::size_t i = 0; i < out.size(); ++i) {
-      if (std::isnan(expected_out[i])) EXPECT_TRUE(std::isnan(out[i])) << i;
-      else EXPECT_EQ(out[i], expected_out[i]) << i;
+      if (std::isnan(expected_out[i]))
+        EXPECT_TRUE(std::isnan(out[i])) << i;
+      else
+        EXPECT_EQ(out[i], expected_out[i]) << i;
     }
     expect_equal(to_dtype(grad_of_sum(pool, x), kF64), Tensor::from_doubles(expected_grad, {kN, kC, kH, kW}, kF64));
   }

@@ -56,7 +56,8 @@ void conv2d_backward(const Conv2dGeometry& g, const ConstView& dout, const Const
   if (choose_conv_backend(dout.dtype, g) == ConvBackend::dnnl) {
     if (dx.data != nullptr || dweight.data != nullptr) {
       cpu::conv2d_backward_dnnl(g, dout.ptr<float>(), weight.ptr<float>(), x.ptr<float>(), saved.input.get(),
-                                dx.ptr<float>(), dweight.ptr<float>(), dweight.data != nullptr ? dbias.ptr<float>() : nullptr);
+                                dx.ptr<float>(), dweight.ptr<float>(),
+                                dweight.data != nullptr ? dbias.ptr<float>() : nullptr);
     }
     // The bias gradient alone is one sum per channel: the loops do it without any weight work.
     if (dweight.data == nullptr && dbias.data != nullptr) {

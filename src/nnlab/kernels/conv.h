@@ -4,7 +4,8 @@
 // KH KW kernel height and width, OH OW output height and width. Every view is contiguous:
 //   x (N, C, H, W), weight (O, C / G, KH, KW), bias (O), out (N, O, OH, OW).
 // A view whose data is null means "none" (no bias, or a gradient nobody wants).
-// float32 runs on oneDNN (cpu/conv_dnnl.cpp) above a small size, float64 and tiny float32
+// float32 runs on oneDNN (cpu/conv_dnnl.cpp) above a small size, except the gradients of maps of
+// at most 4x4 outputs (sgemm over unfolded windows, cpu/conv_im2col.cpp); float64 and tiny float32
 // problems on direct loops (cpu/conv_reference.cpp). Callers (ops/) have validated the geometry.
 #include <cstdint>
 #include <memory>

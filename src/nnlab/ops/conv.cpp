@@ -19,8 +19,8 @@ namespace {
 struct Conv2dBackward final : autograd::Node {
   kernels::Conv2dGeometry geometry;
   kernels::Conv2dSaved saved;  // the input as the forward's backend converted it, if it did
-  Tensor input;   // contiguous, detached; saved when the weight needs a gradient and `saved` lacks it
-  Tensor weight;  // contiguous, detached; saved only when the input needs a gradient
+  Tensor input;                // contiguous, detached; saved when the weight needs a gradient and `saved` lacks it
+  Tensor weight;               // contiguous, detached; saved only when the input needs a gradient
 
   std::string_view name() const override { return "conv2d"; }
 

@@ -57,7 +57,7 @@ dnnl::primitive_attr user_scratchpad() {
 struct Argument {
   int id = 0;  // DNNL_ARG_*
   bool output = false;
-  Desc user, inner;  // nnlab's contiguous layout, the primitive's
+  Desc user, inner;        // nnlab's contiguous layout, the primitive's
   bool reordered = false;  // user != inner
   dnnl::reorder reorder;
   Desc reorder_scratchpad;
@@ -172,8 +172,7 @@ class Execution {
 
   // Buffers outlive the call until the stream has finished (CPU streams run synchronously, but
   // that is not promised).
-  void convert(const dnnl::reorder& reorder, const Desc& scratchpad, const dnnl::memory& from,
-               const dnnl::memory& to) {
+  void convert(const dnnl::reorder& reorder, const Desc& scratchpad, const dnnl::memory& from, const dnnl::memory& to) {
     std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
     if (scratchpad.get_size() > 0) args.emplace(DNNL_ARG_SCRATCHPAD, scratch(scratchpad).memory);
     reorder.execute(thread_stream(), args);
@@ -358,8 +357,10 @@ void conv2d_forward_dnnl(const Conv2dGeometry& g, const float* x, const float* w
     const auto p = cache().get({g, Kind::forward, bias != nullptr});
     const auto& args = p->arguments;  // x, weight, [bias], out
     Execution run;
-    if (kept_input != nullptr && args[0].reordered) *kept_input = run.input_kept(args[0], x);
-    else run.input(args[0], x);
+    if (kept_input != nullptr && args[0].reordered)
+      *kept_input = run.input_kept(args[0], x);
+    else
+      run.input(args[0], x);
     run.input(args[1], weight);
     if (bias != nullptr) run.input(args[2], bias);
     run.output(args.back(), out);
@@ -385,10 +386,14 @@ void conv2d_backward_dnnl(const Conv2dGeometry& g, const float* dout, const floa
     if (dweight == nullptr) return;
     const auto p = cache().get({g, Kind::backward_weights, dbias != nullptr});
     const auto& args = p->arguments;  // x, dout, dweight, [dbias]
-    if (kept_input != nullptr) weights_run.input(args[0], kept_input->memory);
-    else weights_run.input(args[0], x);
-    if (dout_memory) weights_run.input(args[1], dout_memory);
-    else weights_run.input(args[1], dout);
+    if (kept_input != nullptr)
+      weights_run.input(args[0], kept_input->memory);
+    else
+      weights_run.input(args[0], x);
+    if (dout_memory)
+      weights_run.input(args[1], dout_memory);
+    else
+      weights_run.input(args[1], dout);
     weights_run.output(args[2], dweight);
     if (dbias != nullptr) weights_run.output(args[3], dbias);
     weights_run.run(*p);

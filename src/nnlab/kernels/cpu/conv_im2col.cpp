@@ -66,13 +66,14 @@ void for_images(const Conv2dGeometry& g, const Fn& fn) {
 // D (O, N·P) from dout (N, O, P).
 void gather_dout(const Conv2dGeometry& g, const float* dout, float* d) {
   const std::int64_t plane = g.out_h * g.out_w, columns = g.batch * plane;
-  parallel_for(0, g.out_channels, std::max<std::int64_t>(1, (1 << 14) / columns), [&](std::int64_t o0, std::int64_t o1) {
-    for (std::int64_t o = o0; o < o1; ++o) {
-      for (std::int64_t n = 0; n < g.batch; ++n) {
-        std::copy_n(dout + (n * g.out_channels + o) * plane, plane, d + o * columns + n * plane);
-      }
-    }
-  });
+  parallel_for(0, g.out_channels, std::max<std::int64_t>(1, (1 << 14) / columns),
+               [&](std::int64_t o0, std::int64_t o1) {
+                 for (std::int64_t o = o0; o < o1; ++o) {
+                   for (std::int64_t n = 0; n < g.batch; ++n) {
+                     std::copy_n(dout + (n * g.out_channels + o) * plane, plane, d + o * columns + n * plane);
+                   }
+                 }
+               });
 }
 
 // cols (N·P, R) from x (N, C, H, W).
@@ -106,8 +107,15 @@ void conv2d_backward_im2col(const Conv2dGeometry& g, const float* dout, const fl
   Scratch cols(rows * r);
   if (dweight != nullptr) {
     unfold(g, x, cols.data());
-    gemm_dnnl({.m = g.out_channels, .n = r, .k = rows, .a = d.data(), .lda = rows, .b = cols.data(), .ldb = r,
-               .c = dweight, .ldc = r});
+    gemm_dnnl({.m = g.out_channels,
+               .n = r,
+               .k = rows,
+               .a = d.data(),
+               .lda = rows,
+               .b = cols.data(),
+               .ldb = r,
+               .c = dweight,
+               .ldc = r});
   }
   if (dbias != nullptr) {
     for (std::int64_t o = 0; o < g.out_channels; ++o) {
@@ -117,8 +125,16 @@ void conv2d_backward_im2col(const Conv2dGeometry& g, const float* dout, const fl
     }
   }
   if (dx == nullptr) return;
-  gemm_dnnl({.trans_a = true, .m = rows, .n = r, .k = g.out_channels, .a = d.data(), .lda = rows, .b = weight,
-             .ldb = r, .c = cols.data(), .ldc = r});
+  gemm_dnnl({.trans_a = true,
+             .m = rows,
+             .n = r,
+             .k = g.out_channels,
+             .a = d.data(),
+             .lda = rows,
+             .b = weight,
+             .ldb = r,
+             .c = cols.data(),
+             .ldc = r});
   // An image's dx gathers only its own rows: threads split images.
   std::fill_n(dx, g.batch * g.in_channels * g.in_h * g.in_w, 0.0f);
   for_images(g, [&](std::int64_t n) {
