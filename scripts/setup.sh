@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config   # compiler and build
   libdnnl-dev                        # oneDNN: matrix products and convolutions
+  ocl-icd-opencl-dev                 # OpenCL headers: oneDNN's CMake package requires them
   libfmt-dev                         # fmt: error messages and text output
   zlib1g-dev                         # zlib: gzip-compressed dataset files
   nlohmann-json3-dev                 # JSON: safetensors headers, metrics logs
