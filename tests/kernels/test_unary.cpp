@@ -17,8 +17,14 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-const UnaryParams kParams = {.exponent = 2.5, .min = -0.5, .max = 0.8, .negative_slope = 0.2, .alpha = 0.7,
-                             .beta = 2.0, .threshold = 1.0};
+const UnaryParams kParams = {.exponent = 2.5,
+                             .min = -0.5,
+                             .max = 0.8,
+                             .negative_slope = 0.2,
+                             .alpha = 0.7,
+                             .beta = 2.0,
+                             .threshold = 1.0,
+                             .scalar = 1.5};
 
 double sign_of(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0; }
 double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::numbers::sqrt2); }
@@ -29,24 +35,55 @@ double gelu_tanh_inner(double x) { return std::sqrt(2 / std::numbers::pi) * (x +
 // f(x), the definitions.
 double reference_forward(UnaryOp op, const UnaryParams& p, double x) {
   switch (op) {
-    case UnaryOp::exp: return std::exp(x);
-    case UnaryOp::log: return std::log(x);
-    case UnaryOp::sqrt: return std::sqrt(x);
-    case UnaryOp::pow: return std::pow(x, p.exponent);
-    case UnaryOp::abs: return std::abs(x);
-    case UnaryOp::sign: return sign_of(x);
-    case UnaryOp::clamp: return std::isnan(x) ? x : std::min(std::max(x, p.min), p.max);
-    case UnaryOp::square: return x * x;
-    case UnaryOp::reciprocal: return 1 / x;
-    case UnaryOp::tanh: return std::tanh(x);
-    case UnaryOp::sigmoid: return sigmoid(x);
-    case UnaryOp::relu: return x < 0 ? 0 : x;
-    case UnaryOp::leaky_relu: return x > 0 ? x : p.negative_slope * x;
-    case UnaryOp::elu: return x > 0 ? x : p.alpha * std::expm1(x);
-    case UnaryOp::gelu: return x * normal_cdf(x);
+    case UnaryOp::exp:
+      return std::exp(x);
+    case UnaryOp::log:
+      return std::log(x);
+    case UnaryOp::sqrt:
+      return std::sqrt(x);
+    case UnaryOp::pow:
+      return std::pow(x, p.exponent);
+    case UnaryOp::abs:
+      return std::abs(x);
+    case UnaryOp::sign:
+      return sign_of(x);
+    case UnaryOp::clamp:
+      return std::isnan(x) ? x : std::min(std::max(x, p.min), p.max);
+    case UnaryOp::square:
+      return x * x;
+    case UnaryOp::reciprocal:
+      return 1 / x;
+    case UnaryOp::neg:
+      return -x;
+    case UnaryOp::tanh:
+      return std::tanh(x);
+    case UnaryOp::sigmoid:
+      return sigmoid(x);
+    case UnaryOp::relu:
+      return x < 0 ? 0 : x;
+    case UnaryOp::leaky_relu:
+      return x > 0 ? x : p.negative_slope * x;
+    case UnaryOp::elu:
+      return x > 0 ? x : p.alpha * std::expm1(x);
+    case UnaryOp::gelu:
+      return x * normal_cdf(x);
     // x/2 (1 + tanh u) as x σ(2u), the same function: 1 + tanh u cancels to 0 in double for x < -5.
-    case UnaryOp::gelu_tanh: return x * sigmoid(2 * gelu_tanh_inner(x));
-    case UnaryOp::softplus: return p.beta * x > p.threshold ? x : std::log1p(std::exp(p.beta * x)) / p.beta;
+    case UnaryOp::gelu_tanh:
+      return x * sigmoid(2 * gelu_tanh_inner(x));
+    case UnaryOp::softplus:
+      return p.beta * x > p.threshold ? x : std::log1p(std::exp(p.beta * x)) / p.beta;
+    case UnaryOp::add_scalar:
+      return x + p.scalar;
+    case UnaryOp::sub_scalar:
+      return x - p.scalar;
+    case UnaryOp::rsub_scalar:
+      return p.scalar - x;
+    case UnaryOp::mul_scalar:
+      return x * p.scalar;
+    case UnaryOp::div_scalar:
+      return x / p.scalar;
+    case UnaryOp::rdiv_scalar:
+      return p.scalar / x;
   }
   return kNaN;
 }
@@ -54,36 +91,89 @@ double reference_forward(UnaryOp op, const UnaryParams& p, double x) {
 // f'(x), the derivatives.
 double reference_derivative(UnaryOp op, const UnaryParams& p, double x) {
   switch (op) {
-    case UnaryOp::exp: return std::exp(x);
-    case UnaryOp::log: return 1 / x;
-    case UnaryOp::sqrt: return 0.5 / std::sqrt(x);
-    case UnaryOp::pow: return p.exponent * std::pow(x, p.exponent - 1);
-    case UnaryOp::abs: return sign_of(x);
-    case UnaryOp::sign: return 0;
-    case UnaryOp::clamp: return x >= p.min && x <= p.max ? 1 : 0;
-    case UnaryOp::square: return 2 * x;
-    case UnaryOp::reciprocal: return -1 / (x * x);
-    case UnaryOp::tanh: return 1 - std::tanh(x) * std::tanh(x);
-    case UnaryOp::sigmoid: return sigmoid(x) * (1 - sigmoid(x));
-    case UnaryOp::relu: return x > 0 ? 1 : 0;
-    case UnaryOp::leaky_relu: return x > 0 ? 1 : p.negative_slope;
-    case UnaryOp::elu: return x > 0 ? 1 : p.alpha * std::exp(x);
-    case UnaryOp::gelu: return normal_cdf(x) + x * normal_pdf(x);
+    case UnaryOp::exp:
+      return std::exp(x);
+    case UnaryOp::log:
+      return 1 / x;
+    case UnaryOp::sqrt:
+      return 0.5 / std::sqrt(x);
+    case UnaryOp::pow:
+      return p.exponent * std::pow(x, p.exponent - 1);
+    case UnaryOp::abs:
+      return sign_of(x);
+    case UnaryOp::sign:
+      return 0;
+    case UnaryOp::clamp:
+      return x >= p.min && x <= p.max ? 1 : 0;
+    case UnaryOp::square:
+      return 2 * x;
+    case UnaryOp::reciprocal:
+      return -1 / (x * x);
+    case UnaryOp::neg:
+      return -1;
+    case UnaryOp::tanh:
+      return 1 - std::tanh(x) * std::tanh(x);
+    case UnaryOp::sigmoid:
+      return sigmoid(x) * (1 - sigmoid(x));
+    case UnaryOp::relu:
+      return x > 0 ? 1 : 0;
+    case UnaryOp::leaky_relu:
+      return x > 0 ? 1 : p.negative_slope;
+    case UnaryOp::elu:
+      return x > 0 ? 1 : p.alpha * std::exp(x);
+    case UnaryOp::gelu:
+      return normal_cdf(x) + x * normal_pdf(x);
     case UnaryOp::gelu_tanh: {
       const double t = std::tanh(gelu_tanh_inner(x));
       const double du = std::sqrt(2 / std::numbers::pi) * (1 + 3 * 0.044715 * x * x);
       return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du;
     }
-    case UnaryOp::softplus: return p.beta * x > p.threshold ? 1 : sigmoid(p.beta * x);
+    case UnaryOp::softplus:
+      return p.beta * x > p.threshold ? 1 : sigmoid(p.beta * x);
+    case UnaryOp::add_scalar:
+    case UnaryOp::sub_scalar:
+      return 1;
+    case UnaryOp::rsub_scalar:
+      return -1;
+    case UnaryOp::mul_scalar:
+      return p.scalar;
+    case UnaryOp::div_scalar:
+      return 1 / p.scalar;
+    case UnaryOp::rdiv_scalar:
+      return -p.scalar / (x * x);
   }
   return kNaN;
 }
 
 const std::vector<UnaryOp> kAllOps = {
-    UnaryOp::exp,     UnaryOp::log,        UnaryOp::sqrt,   UnaryOp::pow,    UnaryOp::abs,        UnaryOp::sign,
-    UnaryOp::clamp,   UnaryOp::square,     UnaryOp::reciprocal,              UnaryOp::tanh,       UnaryOp::sigmoid,
-    UnaryOp::relu,    UnaryOp::leaky_relu, UnaryOp::elu,    UnaryOp::gelu,   UnaryOp::gelu_tanh,  UnaryOp::softplus,
+    UnaryOp::exp,         UnaryOp::log,        UnaryOp::sqrt,       UnaryOp::pow,         UnaryOp::abs,
+    UnaryOp::sign,        UnaryOp::clamp,      UnaryOp::square,     UnaryOp::reciprocal,  UnaryOp::neg,
+    UnaryOp::tanh,        UnaryOp::sigmoid,    UnaryOp::relu,       UnaryOp::leaky_relu,  UnaryOp::elu,
+    UnaryOp::gelu,        UnaryOp::gelu_tanh,  UnaryOp::softplus,   UnaryOp::add_scalar,  UnaryOp::sub_scalar,
+    UnaryOp::rsub_scalar, UnaryOp::mul_scalar, UnaryOp::div_scalar, UnaryOp::rdiv_scalar,
 };
+
+// unary_name, made unique where two ops share their PyTorch name.
+std::string test_name(UnaryOp op) {
+  switch (op) {
+    case UnaryOp::gelu_tanh:
+      return "gelu_tanh";
+    case UnaryOp::add_scalar:
+      return "add_scalar";
+    case UnaryOp::sub_scalar:
+      return "sub_scalar";
+    case UnaryOp::rsub_scalar:
+      return "rsub_scalar";
+    case UnaryOp::mul_scalar:
+      return "mul_scalar";
+    case UnaryOp::div_scalar:
+      return "div_scalar";
+    case UnaryOp::rdiv_scalar:
+      return "rdiv_scalar";
+    default:
+      return std::string(unary_name(op));
+  }
+}
 
 // A grid over [-12, 12] (with exact 0 and ±1), then the special values; 2^16 + 8 elements, so
 // that both threads of parallel_for get some.
@@ -145,18 +235,12 @@ class UnaryKernel : public ::testing::TestWithParam<UnaryOp> {};
 // float32: within a few ulp of the definition (2^-24 = 6e-8). Derivatives are compared with an
 // absolute tolerance too: formulas from a saved float32 output, like y (1 - y) for sigmoid near
 // y = 1, carry the output's rounding at the scale of the gradient's terms, as in PyTorch.
-TEST_P(UnaryKernel, Float32MatchesTheDefinition) {
-  check_op<float>(GetParam(), {1e-30, 4e-7}, {2e-6, 4e-7});
-}
+TEST_P(UnaryKernel, Float32MatchesTheDefinition) { check_op<float>(GetParam(), {1e-30, 4e-7}, {2e-6, 4e-7}); }
 
-TEST_P(UnaryKernel, Float64MatchesTheDefinition) {
-  check_op<double>(GetParam(), {1e-300, 1e-13}, {1e-12, 1e-12});
-}
+TEST_P(UnaryKernel, Float64MatchesTheDefinition) { check_op<double>(GetParam(), {1e-300, 1e-13}, {1e-12, 1e-12}); }
 
 INSTANTIATE_TEST_SUITE_P(Ops, UnaryKernel, ::testing::ValuesIn(kAllOps),
-                         [](const ::testing::TestParamInfo<UnaryOp>& p) {
-                           return std::string(unary_name(p.param)) + (p.param == UnaryOp::gelu_tanh ? "_tanh" : "");
-                         });
+                         [](const ::testing::TestParamInfo<UnaryOp>& p) { return test_name(p.param); });
 
 TEST(PowKernel, TensorExponentsByHand) {
   // 2^3, 0^2, 3^0, 4^0.5 and their gradients with dy = 1.

@@ -1,8 +1,14 @@
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <thread>
+#include <vector>
+
 #include "nnlab/core/check.h"
 #include "nnlab/tensor/creation.h"
 #include "nnlab/tensor/print.h"
+#include "nnlab/tensor/storage.h"
+#include "nnlab/tensor/view.h"
 #include "testing/asserts.h"
 
 namespace nnlab {
@@ -23,8 +29,11 @@ TEST(Tensor, FromNestedListsIsRowMajor) {
 }
 
 TEST(Tensor, FromVectorChecksTheCount) {
-  expect_throw_with<ShapeError>([] { Tensor::from_vector(std::vector<float>{1, 2, 3}, {2, 2}); },
-                                "shape [2, 2] needs 4 values, got 3");
+  expect_throw_with<ShapeError>(
+      [] {
+        Tensor::from_vector(std::vector<float>{1, 2, 3}, {2, 2});
+      },
+      "shape [2, 2] needs 4 values, got 3");
 }
 
 TEST(Tensor, ArangeAndLinspaceMatchTorch) {
@@ -47,7 +56,11 @@ TEST(Tensor, DataChecksDType) {
 }
 
 TEST(Tensor, ItemNeedsOneElement) {
-  expect_throw_with<ShapeError>([] { Tensor::zeros({2, 2}).item(); }, "expected a tensor with one element, got shape [2, 2]");
+  expect_throw_with<ShapeError>(
+      [] {
+        Tensor::zeros({2, 2}).item();
+      },
+      "expected a tensor with one element, got shape [2, 2]");
 }
 
 TEST(Tensor, RequiresGradOnlyOnFloatLeaves) {
@@ -73,6 +86,38 @@ TEST(Tensor, PrintsReadably) {
 
 TEST(Tensor, EmptyRejectsNegativeSizes) {
   expect_throw_with<ShapeError>([] { Tensor::empty({2, -1}); }, "sizes must be non-negative");
+}
+
+TEST(Tensor, SmallAndLargeBuffersAreAlignedAndOutliveTheirFirstHandle) {
+  // Up to Storage::kInlineBytes the values live inside the storage object (16-byte aligned);
+  // larger buffers come from the caching allocator (64-byte aligned).
+  for (std::int64_t n : {1, 8, 9, 1000}) {
+    Tensor base = arange(0, static_cast<double>(n), 1, DType::f64);
+    const bool inline_buffer = n * 8 <= static_cast<std::int64_t>(Storage::kInlineBytes);
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(base.data_ptr()) % (inline_buffer ? 16 : 64), 0u) << n;
+    const Tensor last = view::narrow(base, 0, n - 1, 1);
+    base = Tensor();  // the view alone keeps the buffer alive
+    EXPECT_EQ(last.item(), static_cast<double>(n - 1)) << n;
+  }
+}
+
+TEST(Tensor, HandlesCopiedAndDroppedOnManyThreadsFreeTheTensorOnce) {
+  // Reference counts are atomic; the sole owner's release skips the atomic, which is safe
+  // only because no other thread can hold a copy then. ASan reports a double free otherwise.
+  for (int round = 0; round < 50; ++round) {
+    Tensor shared = Tensor::from({1, 2, 3}, DType::f64);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([copy = shared] {
+        for (int i = 0; i < 200; ++i) {
+          const Tensor again = copy;
+          EXPECT_EQ(again.to_vector<double>()[2], 3.0);
+        }
+      });
+    }
+    shared = Tensor();  // the threads' copies decide who frees it
+    for (std::thread& thread : threads) thread.join();
+  }
 }
 
 }  // namespace nnlab

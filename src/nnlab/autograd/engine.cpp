@@ -24,8 +24,10 @@ void add_contiguous(const Tensor& a, const Tensor& b, const Tensor& out) {
 Tensor sum_of(const Tensor& a, const Tensor& b) {
   Tensor out = Tensor::empty(a.shape(), a.dtype());
   const Tensor x = contiguous(a), y = contiguous(b);
-  if (a.dtype() == DType::f32) add_contiguous<float>(x, y, out);
-  else add_contiguous<double>(x, y, out);
+  if (a.dtype() == DType::f32)
+    add_contiguous<float>(x, y, out);
+  else
+    add_contiguous<double>(x, y, out);
   return out;
 }
 
@@ -42,15 +44,44 @@ void accumulate_into_leaf(TensorImpl& leaf, Tensor grad) {
 
 }  // namespace
 
+// The engine's work lists, kept per thread between passes so that a small graph's backward
+// allocates none. A pass takes them (moves them out) and gives them back, so a nested pass
+// simply starts with empty ones.
+struct Scratch {
+  std::vector<IntrusivePtr<Node>> ready;
+  std::vector<Tensor> slots;
+  std::vector<Node*> stack;
+};
+thread_local Scratch t_scratch;
+
+class ScratchLease {
+ public:
+  ScratchLease() : scratch_(std::move(t_scratch)) {}
+  ~ScratchLease() {
+    scratch_.ready.clear();
+    scratch_.slots.clear();
+    scratch_.stack.clear();
+    t_scratch = std::move(scratch_);
+  }
+  ScratchLease(const ScratchLease&) = delete;
+  ScratchLease& operator=(const ScratchLease&) = delete;
+  Scratch* operator->() { return &scratch_; }
+
+ private:
+  Scratch scratch_;
+};
+
 class Engine {
  public:
   static void run(const Tensor& root, Tensor grad_root, bool retain_graph) {
+    ScratchLease scratch;
     Node* root_node = static_cast<Node*>(root.grad_fn());
-    count_incoming_edges(root_node);
+    count_incoming_edges(root_node, scratch->stack);
     root_node->grad_accum_ = std::move(grad_root);
     // Owning handles: clearing a finished node's edges may drop the last other reference.
-    std::vector<IntrusivePtr<Node>> ready{IntrusivePtr<Node>(root_node)};
-    std::vector<Tensor> slots;
+    std::vector<IntrusivePtr<Node>>& ready = scratch->ready;
+    ready.emplace_back(root_node);
+    std::vector<Tensor>& slots = scratch->slots;
     NoGradGuard no_grad;
     while (!ready.empty()) {
       const IntrusivePtr<Node> node = std::move(ready.back());
@@ -88,12 +119,12 @@ class Engine {
  private:
   // Sets pending_ of every node reachable from root to its number of incoming edges, so a
   // node runs only after all its consumers have sent their gradients.
-  static void count_incoming_edges(Node* root) {
+  static void count_incoming_edges(Node* root, std::vector<Node*>& stack) {
     static std::atomic<std::uint64_t> pass_counter{0};
     const std::uint64_t pass = ++pass_counter;
     root->visit_pass_ = pass;
     root->pending_ = 0;
-    std::vector<Node*> stack{root};
+    stack.push_back(root);
     while (!stack.empty()) {
       Node* node = stack.back();
       stack.pop_back();
@@ -120,7 +151,8 @@ void backward(const Tensor& root, const Tensor& grad_root, bool retain_graph) {
   Tensor grad = grad_root;
   if (!grad.defined()) {
     NNLAB_CHECK(root.numel() == 1, ShapeError,
-                "backward: a gradient can be implied only for a one-element output, got shape {}; pass grad", root.shape());
+                "backward: a gradient can be implied only for a one-element output, got shape {}; pass grad",
+                root.shape());
     grad = Tensor::ones(root.shape(), root.dtype());
   }
   NNLAB_CHECK(grad.shape() == root.shape() && grad.dtype() == root.dtype(), ShapeError,

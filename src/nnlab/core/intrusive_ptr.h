@@ -23,11 +23,17 @@ class RefCounted {
   static void operator delete(void* block, std::size_t bytes) noexcept { pool::deallocate(block, bytes); }
 
   void add_ref() const { refs_.fetch_add(1, std::memory_order_relaxed); }
-  // Returns true when the last reference went away.
-  bool drop_ref() const { return refs_.fetch_sub(1, std::memory_order_acq_rel) == 1; }
+  // Returns true when the last reference went away. The sole owner skips the atomic
+  // read-modify-write (most temporaries die that way): while only the caller holds a
+  // reference, no other thread can be making a copy of it.
+  bool drop_ref() const {
+    return refs_.load(std::memory_order_acquire) == 1 || refs_.fetch_sub(1, std::memory_order_acq_rel) == 1;
+  }
   std::int32_t ref_count() const { return refs_.load(std::memory_order_relaxed); }
 
  private:
+  template <typename T>
+  friend class IntrusivePtr;
   mutable std::atomic<std::int32_t> refs_{0};
 };
 
@@ -37,6 +43,13 @@ class IntrusivePtr {
   IntrusivePtr() = default;
   explicit IntrusivePtr(T* ptr) : ptr_(ptr) {
     if (ptr_) ptr_->add_ref();
+  }
+  // Takes the first reference to an object no other thread can see yet, without an atomic add.
+  static IntrusivePtr adopt_new(T* fresh) {
+    fresh->refs_.store(1, std::memory_order_relaxed);
+    IntrusivePtr ptr;
+    ptr.ptr_ = fresh;
+    return ptr;
   }
   IntrusivePtr(const IntrusivePtr& other) : IntrusivePtr(other.ptr_) {}
   IntrusivePtr(IntrusivePtr&& other) noexcept : ptr_(std::exchange(other.ptr_, nullptr)) {}
@@ -65,7 +78,7 @@ class IntrusivePtr {
 
 template <typename T, typename... Args>
 IntrusivePtr<T> make_intrusive(Args&&... args) {
-  return IntrusivePtr<T>(new T(std::forward<Args>(args)...));
+  return IntrusivePtr<T>::adopt_new(new T(std::forward<Args>(args)...));
 }
 
 }  // namespace nnlab

@@ -15,46 +15,34 @@ struct FreeBlock {
   FreeBlock* next;
 };
 
-// Set once this thread's cache is destroyed: objects freed later (static tensors at exit) go
-// straight to malloc. Trivially destructible, so it outlives the cache.
-thread_local bool t_cache_gone = false;
+// One thread's free lists. Trivially constructible and destructible, so that every access is
+// a plain thread-local load with no initialisation guard: this runs a few dozen times per op.
+struct FreeLists {
+  std::array<FreeBlock*, kClasses> heads;
+  std::array<int, kClasses> counts;
+  bool releaser_registered;  // a block was listed, so the lists must be emptied at thread exit
+  bool gone;                 // the thread is ending: blocks freed from now on go back to malloc
+};
+constinit thread_local FreeLists t_lists{};
 
-// One thread's free lists. Blocks still listed when the thread ends go back to malloc.
-class ThreadCache {
- public:
-  ThreadCache() = default;
-  ThreadCache(const ThreadCache&) = delete;
-  ThreadCache& operator=(const ThreadCache&) = delete;
-  ~ThreadCache() {
-    t_cache_gone = true;
-    for (FreeBlock* head : heads_) {
+// Gives the listed blocks back to malloc when the thread ends. Objects freed later (static
+// tensors at exit) see `gone` and go straight to malloc.
+struct Releaser {
+  Releaser() = default;
+  Releaser(const Releaser&) = delete;
+  Releaser& operator=(const Releaser&) = delete;
+  ~Releaser() {
+    t_lists.gone = true;
+    for (FreeBlock*& head : t_lists.heads) {
       while (head != nullptr) ::operator delete(std::exchange(head, head->next));
     }
+    t_lists.counts.fill(0);
   }
-
-  void* pop(std::size_t cls) {
-    FreeBlock* block = heads_[cls];
-    if (block == nullptr) return nullptr;
-    heads_[cls] = block->next;
-    --counts_[cls];
-    return block;
-  }
-
-  bool push(std::size_t cls, void* block) {
-    if (counts_[cls] == kMaxBlocksPerClass) return false;
-    heads_[cls] = new (block) FreeBlock{heads_[cls]};
-    ++counts_[cls];
-    return true;
-  }
-
- private:
-  std::array<FreeBlock*, kClasses> heads_{};
-  std::array<int, kClasses> counts_{};
 };
 
-ThreadCache& cache() {
-  thread_local ThreadCache instance;
-  return instance;
+[[gnu::noinline]] void register_releaser() {
+  thread_local Releaser releaser;
+  t_lists.releaser_registered = true;
 }
 
 std::size_t class_of(std::size_t bytes) { return bytes == 0 ? 0 : (bytes - 1) / kStep; }
@@ -64,8 +52,11 @@ std::size_t class_of(std::size_t bytes) { return bytes == 0 ? 0 : (bytes - 1) / 
 void* allocate(std::size_t bytes) {
   if (bytes > kMaxPooledBytes) return ::operator new(bytes);
   const std::size_t cls = class_of(bytes);
-  if (!t_cache_gone) {
-    if (void* block = cache().pop(cls)) return block;
+  FreeLists& lists = t_lists;
+  if (FreeBlock* block = lists.heads[cls]) {
+    lists.heads[cls] = block->next;
+    --lists.counts[cls];
+    return block;
   }
   // Always the class's full size: the block may later be listed under its class by any thread.
   return ::operator new((cls + 1) * kStep);
@@ -73,7 +64,15 @@ void* allocate(std::size_t bytes) {
 
 void deallocate(void* block, std::size_t bytes) noexcept {
   if (block == nullptr) return;
-  if (bytes > kMaxPooledBytes || t_cache_gone || !cache().push(class_of(bytes), block)) ::operator delete(block);
+  FreeLists& lists = t_lists;
+  const std::size_t cls = class_of(bytes);
+  if (bytes > kMaxPooledBytes || lists.gone || lists.counts[cls] == kMaxBlocksPerClass) {
+    ::operator delete(block);
+    return;
+  }
+  if (!lists.releaser_registered) register_releaser();
+  lists.heads[cls] = new (block) FreeBlock{lists.heads[cls]};
+  ++lists.counts[cls];
 }
 
 }  // namespace nnlab::pool

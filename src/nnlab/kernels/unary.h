@@ -10,8 +10,9 @@
 namespace nnlab::kernels {
 
 enum class UnaryOp {
-  exp, log, sqrt, pow, abs, sign, clamp, square, reciprocal,                // math
+  exp, log, sqrt, pow, abs, sign, clamp, square, reciprocal, neg,           // math
   tanh, sigmoid, relu, leaky_relu, elu, gelu, gelu_tanh, softplus,         // activations
+  add_scalar, sub_scalar, rsub_scalar, mul_scalar, div_scalar, rdiv_scalar,  // x + c, x - c, c - x, x c, x / c, c / x
 };
 
 // The arguments of the ops that take any; each op reads only its own.
@@ -23,13 +24,15 @@ struct UnaryParams {
   double alpha = 1.0;                                         // elu
   double beta = 1.0;                                          // softplus
   double threshold = 20.0;                                    // softplus
+  double scalar = 0.0;                                        // the *_scalar ops' c
 };
 
 // Which tensor an op's backward formula reads: the op's input x, its output y, or neither.
 enum class UnarySaved { input, output, none };
 UnarySaved unary_saved(UnaryOp op);
 
-// The PyTorch name of the op ("leaky_relu"); gelu_tanh reads "gelu".
+// The PyTorch name of the op ("leaky_relu"); gelu_tanh reads "gelu", the *_scalar ops the
+// arithmetic they do ("add", "mul", "sub", "div").
 std::string_view unary_name(UnaryOp op);
 
 // out = f(x).

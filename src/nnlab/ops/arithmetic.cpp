@@ -7,6 +7,7 @@
 #include "nnlab/ops/broadcast.h"
 #include "nnlab/ops/compare.h"
 #include "nnlab/ops/indexing.h"
+#include "nnlab/ops/unary.h"
 #include "nnlab/tensor/checks.h"
 #include "nnlab/tensor/view.h"
 
@@ -23,11 +24,6 @@ Tensor compute_binary(kernels::BinaryOp op, const Tensor& a, const Tensor& b, co
   const Tensor b_full = b.shape() == shape ? b : view::expand(b, shape);
   kernels::binary_forward(op, a_full.view(), b_full.view(), out.mut_view());
   return out;
-}
-
-Tensor scalar_like(const Tensor& t, double value, const char* name) {
-  check_floating(t, name);
-  return Tensor::scalar(value, t.dtype());
 }
 
 // d(a + b) = (g, g); d(a - b) = (g, -g).
@@ -62,11 +58,6 @@ struct DivBackward final : autograd::Node {
     if (grads.wants(0)) grads.set(0, reduce_to_shape(g_over_b, edges()[0].shape));
     if (grads.wants(1)) grads.set(1, reduce_to_shape(neg(div(mul(g_over_b, a), b)), edges()[1].shape));
   }
-};
-
-struct NegBackward final : autograd::Node {
-  std::string_view name() const override { return "neg"; }
-  void backward(const Tensor& grad_out, autograd::GradSink& grads) override { grads.set(0, neg(grad_out)); }
 };
 
 // Max/min: the whole gradient goes to the winning side; ties go to a, as a >= b selects a.
@@ -114,14 +105,7 @@ Tensor div(const Tensor& a, const Tensor& b) {
   return out;
 }
 
-Tensor neg(const Tensor& x) {
-  check_floating(x, "neg");
-  Tensor out = Tensor::empty(x.shape(), x.dtype());
-  const Tensor zero = view::expand(Tensor::scalar(0.0, x.dtype()), x.shape());
-  kernels::binary_forward(kernels::BinaryOp::sub, zero.view(), x.view(), out.mut_view());
-  if (autograd::should_record({x})) autograd::record<NegBackward>(out, {x});
-  return out;
-}
+Tensor neg(const Tensor& x) { return detail::unary(kernels::UnaryOp::neg, x); }
 
 Tensor maximum(const Tensor& a, const Tensor& b) {
   Tensor out = compute_binary(kernels::BinaryOp::maximum, a, b, "maximum");
@@ -144,11 +128,17 @@ Tensor minimum(const Tensor& a, const Tensor& b) {
   return out;
 }
 
-Tensor add(const Tensor& a, double b) { return add(a, scalar_like(a, b, "add")); }
-Tensor sub(const Tensor& a, double b) { return sub(a, scalar_like(a, b, "sub")); }
-Tensor sub(double a, const Tensor& b) { return sub(scalar_like(b, a, "sub"), b); }
-Tensor mul(const Tensor& a, double b) { return mul(a, scalar_like(a, b, "mul")); }
-Tensor div(const Tensor& a, double b) { return div(a, scalar_like(a, b, "div")); }
-Tensor div(double a, const Tensor& b) { return div(scalar_like(b, a, "div"), b); }
+// Tensor-scalar forms are one-input ops: no scalar tensor, no broadcasting, one edge. The
+// scalar is rounded to the tensor's dtype first, as a scalar tensor of that dtype would be.
+namespace {
+Tensor with_scalar(kernels::UnaryOp op, const Tensor& x, double c) { return detail::unary(op, x, {.scalar = c}); }
+}  // namespace
+
+Tensor add(const Tensor& a, double b) { return with_scalar(kernels::UnaryOp::add_scalar, a, b); }
+Tensor sub(const Tensor& a, double b) { return with_scalar(kernels::UnaryOp::sub_scalar, a, b); }
+Tensor sub(double a, const Tensor& b) { return with_scalar(kernels::UnaryOp::rsub_scalar, b, a); }
+Tensor mul(const Tensor& a, double b) { return with_scalar(kernels::UnaryOp::mul_scalar, a, b); }
+Tensor div(const Tensor& a, double b) { return with_scalar(kernels::UnaryOp::div_scalar, a, b); }
+Tensor div(double a, const Tensor& b) { return with_scalar(kernels::UnaryOp::rdiv_scalar, b, a); }
 
 }  // namespace nnlab::ops

@@ -32,9 +32,7 @@ struct NarrowBackward final : autograd::Node {
   std::string_view name() const override { return selected ? "select" : "narrow"; }
   void backward(const Tensor& grad_out, autograd::GradSink& grads) override {
     Tensor dx = Tensor::zeros(edges()[0].shape, edges()[0].dtype);
-    const std::int64_t length = selected ? 1 : grad_out.shape()[dim];
-    Tensor window = view::narrow(dx, dim, start, length);
-    copy_into(window, selected ? view::unsqueeze(grad_out, dim) : grad_out);
+    copy_into(selected ? view::select(dx, dim, start) : view::narrow(dx, dim, start, grad_out.shape()[dim]), grad_out);
     grads.set(0, dx);
   }
 };

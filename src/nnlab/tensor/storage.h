@@ -1,5 +1,7 @@
 #pragma once
 // Storage: a reference-counted buffer, from the caching allocator or borrowed from the caller.
+// Buffers of up to kInlineBytes live inside the Storage object itself: a scalar or a bias-sized
+// gradient then costs one pooled allocation instead of two (16-byte aligned, not 64).
 #include <cstddef>
 
 #include "nnlab/core/intrusive_ptr.h"
@@ -8,6 +10,8 @@ namespace nnlab {
 
 class Storage final : public RefCounted {
  public:
+  static constexpr std::size_t kInlineBytes = 64;
+
   // Owns a fresh, uninitialised block of `bytes` bytes.
   static IntrusivePtr<Storage> allocate(std::size_t bytes);
   // Borrows memory the caller keeps alive for as long as any tensor uses it.
@@ -18,10 +22,12 @@ class Storage final : public RefCounted {
   std::size_t bytes() const { return bytes_; }
 
  private:
-  Storage(void* data, std::size_t bytes, bool owned) : data_(data), bytes_(bytes), owned_(owned) {}
+  enum class Owner { allocator, inline_buffer, caller };
+  Storage(void* data, std::size_t bytes, Owner owner) : data_(data), bytes_(bytes), owner_(owner) {}
   void* data_;
   std::size_t bytes_;
-  bool owned_;
+  Owner owner_;
+  alignas(16) std::byte inline_[kInlineBytes];
 };
 
 }  // namespace nnlab

@@ -22,12 +22,12 @@ using cpu::select;
 // UnaryParams converted to the element type once, outside the loops.
 template <typename T>
 struct Args {
-  T exponent, min, max, negative_slope, alpha, beta, threshold;
+  T exponent, min, max, negative_slope, alpha, beta, threshold, scalar;
 };
 
 template <typename T>
 Args<T> to_args(const UnaryParams& p) {
-  return {T(p.exponent), T(p.min), T(p.max), T(p.negative_slope), T(p.alpha), T(p.beta), T(p.threshold)};
+  return {T(p.exponent), T(p.min), T(p.max), T(p.negative_slope), T(p.alpha), T(p.beta), T(p.threshold), T(p.scalar)};
 }
 
 template <typename T>
@@ -90,6 +90,7 @@ NNLAB_UNARY_INLINE void forward_range(UnaryOp op, const Args<T>& p, const T* x, 
       return map(x, y, n, [lo = p.min, hi = p.max](T v) { return select(v < lo, lo, select(v > hi, hi, v)); });
     case UnaryOp::square: return map(x, y, n, [](T v) { return v * v; });
     case UnaryOp::reciprocal: return map(x, y, n, [](T v) { return T(1) / v; });
+    case UnaryOp::neg: return map(x, y, n, [](T v) { return -v; });
     case UnaryOp::tanh: return map(x, y, n, [](T v) { return tanh_of(v); });
     case UnaryOp::sigmoid: return map(x, y, n, [](T v) { return sigmoid_of(v); });
     // Written as x < 0 ? 0 : x so that NaN and -0 pass through, as in torch.relu.
@@ -106,6 +107,12 @@ NNLAB_UNARY_INLINE void forward_range(UnaryOp op, const Args<T>& p, const T* x, 
         const T z = b * v;
         return select(z > t, v, (std::max(z, T(0)) + std::log1p(std::exp(-std::abs(z)))) / b);
       });
+    case UnaryOp::add_scalar: return map(x, y, n, [c = p.scalar](T v) { return v + c; });
+    case UnaryOp::sub_scalar: return map(x, y, n, [c = p.scalar](T v) { return v - c; });
+    case UnaryOp::rsub_scalar: return map(x, y, n, [c = p.scalar](T v) { return c - v; });
+    case UnaryOp::mul_scalar: return map(x, y, n, [c = p.scalar](T v) { return v * c; });
+    case UnaryOp::div_scalar: return map(x, y, n, [c = p.scalar](T v) { return v / c; });
+    case UnaryOp::rdiv_scalar: return map(x, y, n, [c = p.scalar](T v) { return c / v; });
   }
 }
 
@@ -126,6 +133,7 @@ NNLAB_UNARY_INLINE void backward_range(UnaryOp op, const Args<T>& p, const T* s,
       return map2(s, dy, dx, n, [lo = p.min, hi = p.max](T x, T g) { return select((x >= lo) & (x <= hi), g, T(0)); });
     case UnaryOp::square: return map2(s, dy, dx, n, [](T x, T g) { return g * T(2) * x; });      // dx = dy · 2x
     case UnaryOp::reciprocal: return map2(s, dy, dx, n, [](T y, T g) { return -g * y * y; });   // dx = -dy · y²
+    case UnaryOp::neg: return map2(s, dy, dx, n, [](T, T g) { return -g; });                    // dx = -dy
     case UnaryOp::tanh: return map2(s, dy, dx, n, [](T y, T g) { return g * (T(1) - y * y); });  // dx = dy (1 - y²)
     case UnaryOp::sigmoid:  // dx = dy · y (1 - y)
       return map2(s, dy, dx, n, [](T y, T g) { return g * y * (T(1) - y); });
@@ -151,6 +159,13 @@ NNLAB_UNARY_INLINE void backward_range(UnaryOp op, const Args<T>& p, const T* s,
         const T z = b * x;
         return select(z > t, g, g * sigmoid_of(z));
       });
+    case UnaryOp::add_scalar:
+    case UnaryOp::sub_scalar: return map2(s, dy, dx, n, [](T, T g) { return g; });                     // dx = dy
+    case UnaryOp::rsub_scalar: return map2(s, dy, dx, n, [](T, T g) { return -g; });                   // dx = -dy
+    case UnaryOp::mul_scalar: return map2(s, dy, dx, n, [c = p.scalar](T, T g) { return g * c; });    // dx = dy c
+    case UnaryOp::div_scalar: return map2(s, dy, dx, n, [c = p.scalar](T, T g) { return g / c; });    // dx = dy / c
+    case UnaryOp::rdiv_scalar:  // dx = -dy c / x², as ((dy / x) c) / x, the order div's backward uses
+      return map2(s, dy, dx, n, [c = p.scalar](T x, T g) { return -((g / x) * c / x); });
   }
 }
 
@@ -187,7 +202,13 @@ UnarySaved unary_saved(UnaryOp op) {
     case UnaryOp::tanh:
     case UnaryOp::sigmoid:
     case UnaryOp::relu: return UnarySaved::output;
-    case UnaryOp::sign: return UnarySaved::none;
+    case UnaryOp::sign:
+    case UnaryOp::neg:
+    case UnaryOp::add_scalar:
+    case UnaryOp::sub_scalar:
+    case UnaryOp::rsub_scalar:
+    case UnaryOp::mul_scalar:
+    case UnaryOp::div_scalar: return UnarySaved::none;
     case UnaryOp::log:
     case UnaryOp::pow:
     case UnaryOp::abs:
@@ -197,15 +218,17 @@ UnarySaved unary_saved(UnaryOp op) {
     case UnaryOp::elu:
     case UnaryOp::gelu:
     case UnaryOp::gelu_tanh:
-    case UnaryOp::softplus: return UnarySaved::input;
+    case UnaryOp::softplus:
+    case UnaryOp::rdiv_scalar: return UnarySaved::input;
   }
   NNLAB_UNREACHABLE("kernels::unary_saved: op");
 }
 
 std::string_view unary_name(UnaryOp op) {
   static constexpr std::string_view kNames[] = {
-      "exp",  "log",     "sqrt", "pow",        "abs", "sign", "clamp", "square",   "reciprocal",
+      "exp",  "log",     "sqrt", "pow",        "abs", "sign", "clamp", "square",   "reciprocal", "neg",
       "tanh", "sigmoid", "relu", "leaky_relu", "elu", "gelu", "gelu",  "softplus",
+      "add",  "sub",     "sub",  "mul",        "div", "div",
   };
   return kNames[static_cast<int>(op)];
 }
