@@ -26,6 +26,27 @@ TEST(Engine, GradientsAccumulateAcrossBackwardCalls) {
   EXPECT_FALSE(x.grad().defined());
 }
 
+TEST(Engine, AccumulatesInPlaceOnlyIntoAGradientNobodyElseHolds) {
+  const Tensor x = Tensor::from({1, 2}, DType::f64).requires_grad_();
+  (x * 2.0).backward(Tensor::ones({2}, DType::f64));
+  const void* buffer = x.grad().data_ptr();
+  (x * 3.0).backward(Tensor::ones({2}, DType::f64));
+  EXPECT_EQ(x.grad().data_ptr(), buffer);  // no other handle: added in place
+  const Tensor held = x.grad();
+  (x * 4.0).backward(Tensor::ones({2}, DType::f64));
+  expect_equal(held, Tensor::from({5, 5}, DType::f64));  // the held gradient is left as it was
+  expect_equal(x.grad(), Tensor::from({9, 9}, DType::f64));
+}
+
+TEST(Engine, ASharedGradientReachingOneNodeTwiceIsNotChanged) {
+  // a + a hands the same gradient tensor to both edges of one node; summing them must not
+  // write into it while the second edge still reads it.
+  const Tensor x = Tensor::from({1, 2}, DType::f64).requires_grad_();
+  const Tensor h = x * 1.0;
+  (h + h).backward(Tensor::from({1, 10}, DType::f64));
+  expect_equal(x.grad(), Tensor::from({2, 20}, DType::f64));
+}
+
 TEST(Engine, SecondBackwardNeedsRetainGraph) {
   const Tensor x = Tensor::scalar(1.0, DType::f64).requires_grad_();
   const Tensor y = x * x;

@@ -11,8 +11,10 @@ namespace nnlab::autograd {
 
 namespace {
 
-// a + b into a new tensor: accumulation never writes in place, so a gradient tensor that
-// two inputs share (add passes grad_out through) is never changed behind the other's back.
+// True when `t` is the only handle to its tensor and no view shares its buffer: writing into
+// it then changes nothing anyone else can see.
+bool exclusive(const Tensor& t) { return t.impl()->ref_count() == 1 && t.impl()->storage->ref_count() == 1; }
+
 template <typename T>
 void add_contiguous(const Tensor& a, const Tensor& b, const Tensor& out) {
   const T* x = a.data<T>();
@@ -21,8 +23,10 @@ void add_contiguous(const Tensor& a, const Tensor& b, const Tensor& out) {
   for (std::int64_t i = 0, n = out.numel(); i < n; ++i) z[i] = x[i] + y[i];
 }
 
-Tensor sum_of(const Tensor& a, const Tensor& b) {
-  Tensor out = Tensor::empty(a.shape(), a.dtype());
+// a + b, in a's buffer when a is exclusive, else in a new tensor: a gradient that two inputs
+// share (add passes grad_out through) must never change behind the other's back.
+Tensor sum_of(Tensor a, const Tensor& b) {
+  const Tensor out = exclusive(a) && a.is_contiguous() ? a : Tensor::empty(a.shape(), a.dtype());
   const Tensor x = contiguous(a), y = contiguous(b);
   if (a.dtype() == DType::f32)
     add_contiguous<float>(x, y, out);
@@ -33,13 +37,12 @@ Tensor sum_of(const Tensor& a, const Tensor& b) {
 
 void accumulate_into_leaf(TensorImpl& leaf, Tensor grad) {
   if (leaf.grad) {
-    leaf.grad = IntrusivePtr<TensorImpl>(sum_of(Tensor(leaf.grad), grad).impl());
+    leaf.grad = IntrusivePtr<TensorImpl>(sum_of(Tensor(std::move(leaf.grad)), grad).impl());
     return;
   }
   // A leaf's .grad is the user's to change in place (clipping, optimisers), so it must not
   // share storage with anything else.
-  const bool exclusive = grad.impl()->ref_count() == 1 && grad.impl()->storage->ref_count() == 1;
-  leaf.grad = IntrusivePtr<TensorImpl>((exclusive && grad.is_contiguous() ? grad : clone(grad)).impl());
+  leaf.grad = IntrusivePtr<TensorImpl>((exclusive(grad) && grad.is_contiguous() ? grad : clone(grad)).impl());
 }
 
 }  // namespace
@@ -105,8 +108,8 @@ class Engine {
           continue;
         }
         Node* next = edge.node.get();
-        next->grad_accum_ =
-            next->grad_accum_.defined() ? sum_of(next->grad_accum_, slots[i]) : contiguous(std::move(slots[i]));
+        next->grad_accum_ = next->grad_accum_.defined() ? sum_of(std::move(next->grad_accum_), slots[i])
+                                                        : contiguous(std::move(slots[i]));
         if (--next->pending_ == 0) ready.push_back(edge.node);
       }
       if (!retain_graph) {
