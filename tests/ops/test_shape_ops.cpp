@@ -33,10 +33,17 @@ TEST(ShapeOps, GradientsMatchCentralDifferences) {
   EXPECT_GRADCHECK([](const auto& in) { return ops::permute(in[0], {1, 2, 0}) + 0.0; }, {x});
   EXPECT_GRADCHECK([](const auto& in) { return ops::narrow(in[0], 2, 1, 2) * 3.0; }, {x});
   EXPECT_GRADCHECK([](const auto& in) { return ops::select(in[0], 1, -1) * 3.0; }, {x});
+  // Single elements, the one-copy path: an entry of a vector, of a row and of a column.
+  const Tensor v = grad_input({3}, rng), row = grad_input({1, 3}, rng), col = grad_input({3, 1}, rng);
+  EXPECT_GRADCHECK([](const auto& in) { return ops::select(in[0], 0, 1) * 3.0 + ops::select(in[0], 0, 2); }, {v});
+  EXPECT_GRADCHECK([](const auto& in) { return ops::select(in[0], 1, 2) * 3.0; }, {row});
+  EXPECT_GRADCHECK([](const auto& in) { return ops::select(in[0], 0, 2) * 3.0; }, {col});
   EXPECT_GRADCHECK([](const auto& in) { return ops::unsqueeze(in[0], 0) * 1.0; }, {x});
   EXPECT_GRADCHECK([](const auto& in) { return ops::squeeze(ops::narrow(in[0], 0, 1, 1), 0) * 1.0; }, {x});
   EXPECT_GRADCHECK([](const auto& in) { return ops::expand(ops::narrow(in[0], 0, 0, 1), {3, 3, 4}) * 1.0; }, {x});
-  EXPECT_GRADCHECK([](const auto& in) { return ops::contiguous(ops::transpose(in[0], 0, 1)) * ops::transpose(in[1], 0, 1); }, {x, w});
+  EXPECT_GRADCHECK(
+      [](const auto& in) { return ops::contiguous(ops::transpose(in[0], 0, 1)) * ops::transpose(in[1], 0, 1); },
+      {x, w});
 }
 
 TEST(ShapeOps, DTypeCastPassesGradientBack) {
@@ -48,9 +55,21 @@ TEST(ShapeOps, DTypeCastPassesGradientBack) {
 }
 
 TEST(ShapeOps, Errors) {
-  expect_throw_with<ShapeError>([] { ops::reshape(Tensor::zeros({2, 3}), {4}); }, "cannot reshape [2, 3] (6 elements) into [4]");
-  expect_throw_with<ShapeError>([] { ops::transpose(Tensor::zeros({2, 3}), 0, 2); }, "transpose: dim 2 is out of range");
-  expect_throw_with<ShapeError>([] { ops::select(Tensor::zeros({2, 3}), 0, 2); }, "select: index 2 is out of range for dim 0 of size 2");
+  expect_throw_with<ShapeError>(
+      [] {
+        ops::reshape(Tensor::zeros({2, 3}), {4});
+      },
+      "cannot reshape [2, 3] (6 elements) into [4]");
+  expect_throw_with<ShapeError>(
+      [] {
+        ops::transpose(Tensor::zeros({2, 3}), 0, 2);
+      },
+      "transpose: dim 2 is out of range");
+  expect_throw_with<ShapeError>(
+      [] {
+        ops::select(Tensor::zeros({2, 3}), 0, 2);
+      },
+      "select: index 2 is out of range for dim 0 of size 2");
 }
 
 }  // namespace nnlab

@@ -1,5 +1,7 @@
 #include "nnlab/ops/shape_ops.h"
 
+#include <cstring>
+
 #include "nnlab/autograd/node.h"
 #include "nnlab/ops/broadcast.h"
 #include "nnlab/tensor/copy.h"
@@ -32,7 +34,13 @@ struct NarrowBackward final : autograd::Node {
   std::string_view name() const override { return selected ? "select" : "narrow"; }
   void backward(const Tensor& grad_out, autograd::GradSink& grads) override {
     Tensor dx = Tensor::zeros(edges()[0].shape, edges()[0].dtype);
-    copy_into(selected ? view::select(dx, dim, start) : view::narrow(dx, dim, start, grad_out.shape()[dim]), grad_out);
+    if (selected && grad_out.numel() == 1) {  // one element (an entry of a vector): one copy, no view
+      const std::size_t bytes = dtype_size(dx.dtype());
+      std::memcpy(static_cast<char*>(dx.data_ptr()) + start * dx.strides()[dim] * bytes, grad_out.data_ptr(), bytes);
+    } else {
+      copy_into(selected ? view::select(dx, dim, start) : view::narrow(dx, dim, start, grad_out.shape()[dim]),
+                grad_out);
+    }
     grads.set(0, dx);
   }
 };
