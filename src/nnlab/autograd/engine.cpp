@@ -108,8 +108,12 @@ class Engine {
           continue;
         }
         Node* next = edge.node.get();
-        next->grad_accum_ = next->grad_accum_.defined() ? sum_of(std::move(next->grad_accum_), slots[i])
-                                                        : contiguous(std::move(slots[i]));
+        Tensor& grad = slots[i];
+        if (next->grad_accum_.defined()) {
+          next->grad_accum_ = sum_of(std::move(next->grad_accum_), grad);
+        } else {
+          next->grad_accum_ = grad.is_contiguous() ? std::move(grad) : clone(grad);
+        }
         if (--next->pending_ == 0) ready.push_back(edge.node);
       }
       if (!retain_graph) {

@@ -13,13 +13,27 @@ namespace {
 struct UnaryBackward final : autograd::Node {
   kernels::UnaryOp op = kernels::UnaryOp::exp;
   kernels::UnaryParams params;
-  Tensor saved;  // x or y, detached (saving y itself would make y own its own grad_fn); none for sign
+  // The buffer of x or y, whichever f' reads (none for sign): both are contiguous in the
+  // input's shape and dtype, so the storage and offset are all there is to keep. (A detached
+  // tensor would cost an object per op; y itself would own its own grad_fn.)
+  IntrusivePtr<Storage> saved;
+  std::int64_t saved_offset = 0;  // elements
 
   std::string_view name() const override { return kernels::unary_name(op); }
 
+  void save(const Tensor& t) {
+    saved = t.impl()->storage;
+    saved_offset = t.offset();
+  }
+
   void backward(const Tensor& grad_out, autograd::GradSink& grads) override {
     if (!grads.wants(0)) return;
-    const ConstView saved_view = saved.defined() ? saved.view() : ConstView{};
+    const autograd::Edge& input = edges()[0];
+    ConstView saved_view;
+    if (saved) {
+      const auto* data = static_cast<const char*>(saved->data()) + saved_offset * dtype_size(input.dtype);
+      saved_view = {data, input.dtype, input.shape, contiguous_strides(input.shape)};
+    }
     kernels::unary_backward(op, params, saved_view, grad_out.view(), grads.output(0).mut_view());
   }
 };
@@ -37,9 +51,14 @@ Tensor unary(kernels::UnaryOp op, const Tensor& x, const kernels::UnaryParams& p
     node.op = op;
     node.params = params;
     switch (kernels::unary_saved(op)) {
-      case kernels::UnarySaved::input: node.saved = input.detach(); break;
-      case kernels::UnarySaved::output: node.saved = out.detach(); break;
-      case kernels::UnarySaved::none: break;
+      case kernels::UnarySaved::input:
+        node.save(input);
+        break;
+      case kernels::UnarySaved::output:
+        node.save(out);
+        break;
+      case kernels::UnarySaved::none:
+        break;
     }
   }
   return out;
