@@ -51,8 +51,6 @@ class Node : public GradFn {
 
   using Edges = std::vector<Edge, pool::Allocator<Edge>>;
   const Edges& edges() const { return edges_; }
-  const Shape& out_shape() const { return out_shape_; }
-  DType out_dtype() const { return out_dtype_; }
 
  private:
   friend class Engine;
@@ -60,8 +58,6 @@ class Node : public GradFn {
   friend NodeT& record(const Tensor& out, std::span<const Tensor> inputs);
 
   Edges edges_;
-  Shape out_shape_;
-  DType out_dtype_ = DType::f32;
   bool released_ = false;  // backward ran without retain_graph
   // Engine scratch, valid only during one backward pass.
   Tensor grad_accum_;
@@ -94,8 +90,6 @@ NodeT& record(const Tensor& out, std::span<const Tensor> inputs) {
     }
     node->edges_.push_back(std::move(edge));
   }
-  node->out_shape_ = out.shape();
-  node->out_dtype_ = out.dtype();
   out.set_grad_fn(node);
   return *node;
 }

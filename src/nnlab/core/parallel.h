@@ -20,13 +20,17 @@ template <typename Fn>
 void parallel_for(std::int64_t begin, std::int64_t end, std::int64_t grain, const Fn& fn) {
   const std::int64_t n = end - begin;
   if (n <= 0) return;
+  if (n <= grain) {  // tested first: most calls on small tensors end here, without asking OpenMP
+    fn(begin, end);
+    return;
+  }
   const int threads = num_threads();
-  if (threads <= 1 || n <= grain || omp_in_parallel()) {
+  if (threads <= 1 || omp_in_parallel()) {
     fn(begin, end);
     return;
   }
   const std::int64_t chunks = std::min<std::int64_t>(threads, (n + grain - 1) / std::max<std::int64_t>(grain, 1));
-#pragma omp parallel num_threads(static_cast<int>(chunks))
+#pragma omp parallel num_threads(static_cast <int>(chunks))
   {
     const std::int64_t t = omp_get_thread_num();
     const std::int64_t lo = begin + n * t / chunks;
