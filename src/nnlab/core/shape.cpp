@@ -4,7 +4,8 @@
 
 namespace nnlab {
 
-Shape::Shape(std::initializer_list<std::int64_t> sizes) : Shape(std::span<const std::int64_t>(sizes.begin(), sizes.size())) {}
+Shape::Shape(std::initializer_list<std::int64_t> sizes)
+    : Shape(std::span<const std::int64_t>(sizes.begin(), sizes.size())) {}
 
 Shape::Shape(std::span<const std::int64_t> sizes) {
   NNLAB_CHECK(sizes.size() <= static_cast<std::size_t>(kMaxDims), ShapeError,
@@ -52,9 +53,18 @@ std::string Shape::to_string() const {
 }
 
 Shape contiguous_strides(const Shape& shape) {
-  Shape strides = Shape::filled(shape.rank(), 1);
-  for (int i = shape.rank() - 2; i >= 0; --i) strides[i] = strides[i + 1] * std::max<std::int64_t>(shape[i + 1], 1);
+  Shape strides;
+  set_contiguous_strides(shape, strides);
   return strides;
+}
+
+void set_contiguous_strides(const Shape& shape, Shape& strides) {
+  strides = shape;  // the rank; every size is overwritten
+  std::int64_t stride = 1;
+  for (int i = shape.rank() - 1; i >= 0; --i) {
+    strides[i] = stride;
+    stride *= std::max<std::int64_t>(shape[i], 1);
+  }
 }
 
 bool is_contiguous(const Shape& shape, const Shape& strides) {
@@ -71,8 +81,8 @@ bool is_contiguous(const Shape& shape, const Shape& strides) {
 int normalize_dim(std::int64_t dim, int rank, const char* where) {
   const std::int64_t lo = rank == 0 ? -1 : -rank;
   const std::int64_t hi = rank == 0 ? 0 : rank - 1;
-  NNLAB_CHECK(dim >= lo && dim <= hi, ShapeError, "{}: dim {} is out of range for a tensor of rank {} (expected {}..{})",
-              where, dim, rank, lo, hi);
+  NNLAB_CHECK(dim >= lo && dim <= hi, ShapeError,
+              "{}: dim {} is out of range for a tensor of rank {} (expected {}..{})", where, dim, rank, lo, hi);
   return static_cast<int>(dim < 0 ? dim + std::max(rank, 1) : dim);
 }
 

@@ -17,6 +17,14 @@ inline constexpr int kMaxDims = 8;
 class Shape {
  public:
   Shape() = default;
+  // Copies move the rank's sizes one by one: shapes are often copied right after being built
+  // size by size, and a whole-array copy's wide loads would stall on those narrow stores.
+  Shape(const Shape& other) : rank_(other.rank_) { copy_sizes(other); }
+  Shape& operator=(const Shape& other) {
+    rank_ = other.rank_;
+    copy_sizes(other);
+    return *this;
+  }
   Shape(std::initializer_list<std::int64_t> sizes);
   explicit Shape(std::span<const std::int64_t> sizes);
   // n dimensions, each of size `fill`.
@@ -46,12 +54,20 @@ class Shape {
   std::string to_string() const;  // "[2, 3]"
 
  private:
+  void copy_sizes(const Shape& other) {
+    for (int i = 0; i < rank_; ++i) sizes_[i] = other.sizes_[i];
+  }
+
   std::array<std::int64_t, kMaxDims> sizes_{};
   int rank_ = 0;
 };
 
 // Row-major (C-contiguous) strides, in elements, for a shape.
 Shape contiguous_strides(const Shape& shape);
+// The same, written into `strides` in place: a Shape returned by value and copied at once
+// makes wide loads read narrow stores that have not left the store buffer yet, a stall
+// Tensor::empty paid for every tensor.
+void set_contiguous_strides(const Shape& shape, Shape& strides);
 // True when the strides lay the shape out row-major with no gaps (size-1 dims may have any stride).
 bool is_contiguous(const Shape& shape, const Shape& strides);
 

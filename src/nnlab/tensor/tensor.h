@@ -22,10 +22,10 @@ class GradFn : public RefCounted {};
 struct TensorImpl final : RefCounted {
   IntrusivePtr<Storage> storage;
   Shape shape;
-  Shape strides;           // in elements
+  Shape strides;            // in elements
   std::int64_t offset = 0;  // in elements, from storage->data()
   DType dtype = DType::f32;
-  bool requires_grad = false;    // set on leaves (parameters, inputs) by the user
+  bool requires_grad = false;     // set on leaves (parameters, inputs) by the user
   IntrusivePtr<TensorImpl> grad;  // accumulated by backward() on leaves
   IntrusivePtr<GradFn> grad_fn;   // the node that produced this tensor; null on leaves
 };
@@ -67,7 +67,9 @@ class Tensor {
   bool same_storage(const Tensor& other) const { return impl_->storage == other.impl_->storage; }
 
   // --- data ---
-  void* data_ptr() const;  // first element
+  void* data_ptr() const {  // first element
+    return static_cast<char*>(impl_->storage->data()) + impl_->offset * static_cast<std::int64_t>(dtype_size(dtype()));
+  }
   template <typename T>
   T* data() const;  // throws DTypeError if T is not the dtype
   ConstView view() const { return {data_ptr(), dtype(), shape(), strides()}; }
