@@ -35,55 +35,31 @@ double gelu_tanh_inner(double x) { return std::sqrt(2 / std::numbers::pi) * (x +
 // f(x), the definitions.
 double reference_forward(UnaryOp op, const UnaryParams& p, double x) {
   switch (op) {
-    case UnaryOp::exp:
-      return std::exp(x);
-    case UnaryOp::log:
-      return std::log(x);
-    case UnaryOp::sqrt:
-      return std::sqrt(x);
-    case UnaryOp::pow:
-      return std::pow(x, p.exponent);
-    case UnaryOp::abs:
-      return std::abs(x);
-    case UnaryOp::sign:
-      return sign_of(x);
-    case UnaryOp::clamp:
-      return std::isnan(x) ? x : std::min(std::max(x, p.min), p.max);
-    case UnaryOp::square:
-      return x * x;
-    case UnaryOp::reciprocal:
-      return 1 / x;
-    case UnaryOp::neg:
-      return -x;
-    case UnaryOp::tanh:
-      return std::tanh(x);
-    case UnaryOp::sigmoid:
-      return sigmoid(x);
-    case UnaryOp::relu:
-      return x < 0 ? 0 : x;
-    case UnaryOp::leaky_relu:
-      return x > 0 ? x : p.negative_slope * x;
-    case UnaryOp::elu:
-      return x > 0 ? x : p.alpha * std::expm1(x);
-    case UnaryOp::gelu:
-      return x * normal_cdf(x);
+    case UnaryOp::exp: return std::exp(x);
+    case UnaryOp::log: return std::log(x);
+    case UnaryOp::sqrt: return std::sqrt(x);
+    case UnaryOp::pow: return std::pow(x, p.exponent);
+    case UnaryOp::abs: return std::abs(x);
+    case UnaryOp::sign: return sign_of(x);
+    case UnaryOp::clamp: return std::isnan(x) ? x : std::min(std::max(x, p.min), p.max);
+    case UnaryOp::square: return x * x;
+    case UnaryOp::reciprocal: return 1 / x;
+    case UnaryOp::neg: return -x;
+    case UnaryOp::tanh: return std::tanh(x);
+    case UnaryOp::sigmoid: return sigmoid(x);
+    case UnaryOp::relu: return x < 0 ? 0 : x;
+    case UnaryOp::leaky_relu: return x > 0 ? x : p.negative_slope * x;
+    case UnaryOp::elu: return x > 0 ? x : p.alpha * std::expm1(x);
+    case UnaryOp::gelu: return x * normal_cdf(x);
     // x/2 (1 + tanh u) as x σ(2u), the same function: 1 + tanh u cancels to 0 in double for x < -5.
-    case UnaryOp::gelu_tanh:
-      return x * sigmoid(2 * gelu_tanh_inner(x));
-    case UnaryOp::softplus:
-      return p.beta * x > p.threshold ? x : std::log1p(std::exp(p.beta * x)) / p.beta;
-    case UnaryOp::add_scalar:
-      return x + p.scalar;
-    case UnaryOp::sub_scalar:
-      return x - p.scalar;
-    case UnaryOp::rsub_scalar:
-      return p.scalar - x;
-    case UnaryOp::mul_scalar:
-      return x * p.scalar;
-    case UnaryOp::div_scalar:
-      return x / p.scalar;
-    case UnaryOp::rdiv_scalar:
-      return p.scalar / x;
+    case UnaryOp::gelu_tanh: return x * sigmoid(2 * gelu_tanh_inner(x));
+    case UnaryOp::softplus: return p.beta * x > p.threshold ? x : std::log1p(std::exp(p.beta * x)) / p.beta;
+    case UnaryOp::add_scalar: return x + p.scalar;
+    case UnaryOp::sub_scalar: return x - p.scalar;
+    case UnaryOp::rsub_scalar: return p.scalar - x;
+    case UnaryOp::mul_scalar: return x * p.scalar;
+    case UnaryOp::div_scalar: return x / p.scalar;
+    case UnaryOp::rdiv_scalar: return p.scalar / x;
   }
   return kNaN;
 }
@@ -91,56 +67,34 @@ double reference_forward(UnaryOp op, const UnaryParams& p, double x) {
 // f'(x), the derivatives.
 double reference_derivative(UnaryOp op, const UnaryParams& p, double x) {
   switch (op) {
-    case UnaryOp::exp:
-      return std::exp(x);
-    case UnaryOp::log:
-      return 1 / x;
-    case UnaryOp::sqrt:
-      return 0.5 / std::sqrt(x);
-    case UnaryOp::pow:
-      return p.exponent * std::pow(x, p.exponent - 1);
-    case UnaryOp::abs:
-      return sign_of(x);
-    case UnaryOp::sign:
-      return 0;
-    case UnaryOp::clamp:
-      return x >= p.min && x <= p.max ? 1 : 0;
-    case UnaryOp::square:
-      return 2 * x;
-    case UnaryOp::reciprocal:
-      return -1 / (x * x);
-    case UnaryOp::neg:
-      return -1;
-    case UnaryOp::tanh:
-      return 1 - std::tanh(x) * std::tanh(x);
-    case UnaryOp::sigmoid:
-      return sigmoid(x) * (1 - sigmoid(x));
-    case UnaryOp::relu:
-      return x > 0 ? 1 : 0;
-    case UnaryOp::leaky_relu:
-      return x > 0 ? 1 : p.negative_slope;
-    case UnaryOp::elu:
-      return x > 0 ? 1 : p.alpha * std::exp(x);
-    case UnaryOp::gelu:
-      return normal_cdf(x) + x * normal_pdf(x);
+    case UnaryOp::exp: return std::exp(x);
+    case UnaryOp::log: return 1 / x;
+    case UnaryOp::sqrt: return 0.5 / std::sqrt(x);
+    case UnaryOp::pow: return p.exponent * std::pow(x, p.exponent - 1);
+    case UnaryOp::abs: return sign_of(x);
+    case UnaryOp::sign: return 0;
+    case UnaryOp::clamp: return x >= p.min && x <= p.max ? 1 : 0;
+    case UnaryOp::square: return 2 * x;
+    case UnaryOp::reciprocal: return -1 / (x * x);
+    case UnaryOp::neg: return -1;
+    case UnaryOp::tanh: return 1 - std::tanh(x) * std::tanh(x);
+    case UnaryOp::sigmoid: return sigmoid(x) * (1 - sigmoid(x));
+    case UnaryOp::relu: return x > 0 ? 1 : 0;
+    case UnaryOp::leaky_relu: return x > 0 ? 1 : p.negative_slope;
+    case UnaryOp::elu: return x > 0 ? 1 : p.alpha * std::exp(x);
+    case UnaryOp::gelu: return normal_cdf(x) + x * normal_pdf(x);
     case UnaryOp::gelu_tanh: {
       const double t = std::tanh(gelu_tanh_inner(x));
       const double du = std::sqrt(2 / std::numbers::pi) * (1 + 3 * 0.044715 * x * x);
       return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du;
     }
-    case UnaryOp::softplus:
-      return p.beta * x > p.threshold ? 1 : sigmoid(p.beta * x);
+    case UnaryOp::softplus: return p.beta * x > p.threshold ? 1 : sigmoid(p.beta * x);
     case UnaryOp::add_scalar:
-    case UnaryOp::sub_scalar:
-      return 1;
-    case UnaryOp::rsub_scalar:
-      return -1;
-    case UnaryOp::mul_scalar:
-      return p.scalar;
-    case UnaryOp::div_scalar:
-      return 1 / p.scalar;
-    case UnaryOp::rdiv_scalar:
-      return -p.scalar / (x * x);
+    case UnaryOp::sub_scalar: return 1;
+    case UnaryOp::rsub_scalar: return -1;
+    case UnaryOp::mul_scalar: return p.scalar;
+    case UnaryOp::div_scalar: return 1 / p.scalar;
+    case UnaryOp::rdiv_scalar: return -p.scalar / (x * x);
   }
   return kNaN;
 }
@@ -156,22 +110,14 @@ const std::vector<UnaryOp> kAllOps = {
 // unary_name, made unique where two ops share their PyTorch name.
 std::string test_name(UnaryOp op) {
   switch (op) {
-    case UnaryOp::gelu_tanh:
-      return "gelu_tanh";
-    case UnaryOp::add_scalar:
-      return "add_scalar";
-    case UnaryOp::sub_scalar:
-      return "sub_scalar";
-    case UnaryOp::rsub_scalar:
-      return "rsub_scalar";
-    case UnaryOp::mul_scalar:
-      return "mul_scalar";
-    case UnaryOp::div_scalar:
-      return "div_scalar";
-    case UnaryOp::rdiv_scalar:
-      return "rdiv_scalar";
-    default:
-      return std::string(unary_name(op));
+    case UnaryOp::gelu_tanh: return "gelu_tanh";
+    case UnaryOp::add_scalar: return "add_scalar";
+    case UnaryOp::sub_scalar: return "sub_scalar";
+    case UnaryOp::rsub_scalar: return "rsub_scalar";
+    case UnaryOp::mul_scalar: return "mul_scalar";
+    case UnaryOp::div_scalar: return "div_scalar";
+    case UnaryOp::rdiv_scalar: return "rdiv_scalar";
+    default: return std::string(unary_name(op));
   }
 }
 

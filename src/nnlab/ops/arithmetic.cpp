@@ -14,6 +14,10 @@
 namespace nnlab::ops {
 namespace {
 
+// A tensor-scalar op as a one-input op: no scalar tensor, no broadcasting, one edge. The
+// kernel rounds the scalar to the tensor's dtype first, as a scalar tensor of that dtype would be.
+Tensor with_scalar(kernels::UnaryOp op, const Tensor& x, double c) { return detail::unary(op, x, {.scalar = c}); }
+
 Tensor compute_binary(kernels::BinaryOp op, const Tensor& a, const Tensor& b, const char* name) {
   check_floating(a, name);
   check_floating(b, name);
@@ -127,12 +131,6 @@ Tensor minimum(const Tensor& a, const Tensor& b) {
   }
   return out;
 }
-
-// Tensor-scalar forms are one-input ops: no scalar tensor, no broadcasting, one edge. The
-// scalar is rounded to the tensor's dtype first, as a scalar tensor of that dtype would be.
-namespace {
-Tensor with_scalar(kernels::UnaryOp op, const Tensor& x, double c) { return detail::unary(op, x, {.scalar = c}); }
-}  // namespace
 
 Tensor add(const Tensor& a, double b) { return with_scalar(kernels::UnaryOp::add_scalar, a, b); }
 Tensor sub(const Tensor& a, double b) { return with_scalar(kernels::UnaryOp::sub_scalar, a, b); }

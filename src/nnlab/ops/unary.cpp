@@ -51,14 +51,9 @@ Tensor unary(kernels::UnaryOp op, const Tensor& x, const kernels::UnaryParams& p
     node.op = op;
     node.params = params;
     switch (kernels::unary_saved(op)) {
-      case kernels::UnarySaved::input:
-        node.save(input);
-        break;
-      case kernels::UnarySaved::output:
-        node.save(out);
-        break;
-      case kernels::UnarySaved::none:
-        break;
+      case kernels::UnarySaved::input: node.save(input); break;
+      case kernels::UnarySaved::output: node.save(out); break;
+      case kernels::UnarySaved::none: break;
     }
   }
   return out;

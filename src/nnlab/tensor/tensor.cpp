@@ -52,15 +52,9 @@ Tensor Tensor::ones(const Shape& shape, DType dtype) { return full(shape, 1.0, d
 Tensor Tensor::full(const Shape& shape, double value, DType dtype) {
   Tensor t = empty(shape, dtype);
   switch (dtype) {
-    case DType::f32:
-      fill_value<float>(t.data_ptr(), t.numel(), value);
-      break;
-    case DType::f64:
-      fill_value<double>(t.data_ptr(), t.numel(), value);
-      break;
-    case DType::i64:
-      fill_value<std::int64_t>(t.data_ptr(), t.numel(), value);
-      break;
+    case DType::f32: fill_value<float>(t.data_ptr(), t.numel(), value); break;
+    case DType::f64: fill_value<double>(t.data_ptr(), t.numel(), value); break;
+    case DType::i64: fill_value<std::int64_t>(t.data_ptr(), t.numel(), value); break;
   }
   return t;
 }
@@ -89,15 +83,9 @@ Tensor Tensor::from_doubles(const std::vector<double>& values, const Shape& shap
   Tensor t = empty(shape, dtype);
   for (std::size_t i = 0; i < values.size(); ++i) {
     switch (dtype) {
-      case DType::f32:
-        t.data<float>()[i] = static_cast<float>(values[i]);
-        break;
-      case DType::f64:
-        t.data<double>()[i] = values[i];
-        break;
-      case DType::i64:
-        t.data<std::int64_t>()[i] = static_cast<std::int64_t>(values[i]);
-        break;
+      case DType::f32: t.data<float>()[i] = static_cast<float>(values[i]); break;
+      case DType::f64: t.data<double>()[i] = values[i]; break;
+      case DType::i64: t.data<std::int64_t>()[i] = static_cast<std::int64_t>(values[i]); break;
     }
   }
   return t;
@@ -149,12 +137,9 @@ T* Tensor::data() const {
 double Tensor::item() const {
   NNLAB_CHECK(numel() == 1, ShapeError, "Tensor::item: expected a tensor with one element, got shape {}", shape());
   switch (dtype()) {
-    case DType::f32:
-      return *static_cast<const float*>(data_ptr());
-    case DType::f64:
-      return *static_cast<const double*>(data_ptr());
-    case DType::i64:
-      return static_cast<double>(*static_cast<const std::int64_t*>(data_ptr()));
+    case DType::f32: return *static_cast<const float*>(data_ptr());
+    case DType::f64: return *static_cast<const double*>(data_ptr());
+    case DType::i64: return static_cast<double>(*static_cast<const std::int64_t*>(data_ptr()));
   }
   return 0.0;
 }
@@ -165,15 +150,9 @@ std::vector<T> Tensor::to_vector() const {
   out.reserve(static_cast<std::size_t>(numel()));
   if (numel() == 0) return out;
   switch (dtype()) {
-    case DType::f32:
-      gather_converted<T, float>(*this, out);
-      break;
-    case DType::f64:
-      gather_converted<T, double>(*this, out);
-      break;
-    case DType::i64:
-      gather_converted<T, std::int64_t>(*this, out);
-      break;
+    case DType::f32: gather_converted<T, float>(*this, out); break;
+    case DType::f64: gather_converted<T, double>(*this, out); break;
+    case DType::i64: gather_converted<T, std::int64_t>(*this, out); break;
   }
   return out;
 }
