@@ -170,6 +170,27 @@ BENCHMARK(BM_Backend<nnlab::kernels::cpu::gemm_dnnl>)
     ->UseRealTime()
     ->Apply(extremes);
 
+// (b3) W6's middle layer at batch 1000, whole and as one thread's half of a split by rows:
+// h · W2ᵀ, dH · W2 and dHᵀ · h. Args as in (c).
+void mid_shapes(benchmark::internal::Benchmark* b) {
+  for (std::int64_t rows : {1000, 500}) {
+    b->Args({rows, 50, 50, 1, 0});
+    b->Args({rows, 50, 50, 0, 0});
+  }
+  b->Args({50, 50, 1000, 0, 1});
+  b->Args({25, 50, 1000, 0, 1});
+}
+BENCHMARK(BM_Backend<nnlab::kernels::cpu::gemm_small<float>>)
+    ->Name("BM_Mid/small")
+    ->Apply(mid_shapes)
+    ->UseRealTime()
+    ->Apply(extremes);
+BENCHMARK(BM_Backend<nnlab::kernels::cpu::gemm_dnnl>)
+    ->Name("BM_Mid/dnnl")
+    ->Apply(mid_shapes)
+    ->UseRealTime()
+    ->Apply(extremes);
+
 // float64: the small kernel against the blocked one (threads and packing). Args: M, N, K, trans_b.
 template <void (*Backend)(const GemmProblem<double>&)>
 void BM_BackendF64(benchmark::State& state) {

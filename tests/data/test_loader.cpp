@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "nnlab/core/check.h"
+#include "nnlab/core/parallel.h"
 #include "nnlab/data/dataset.h"
 #include "nnlab/data/loader.h"
 #include "testing/asserts.h"
@@ -221,10 +222,16 @@ TEST(DataLoader, BadArgumentsAreNamed) {
 }
 
 TEST(DataLoader, PrefetchesOnlyWhenItPays) {
-  // indexed() rows are 2 floats: 8 KiB batches are gathered inline, 64 KiB ones ahead, and
-  // with a transform always; an explicit choice wins.
+  // indexed() rows are 2 floats: 8 KiB batches are gathered inline, 64 KiB ones ahead when a
+  // core is free for the worker, and with a transform always; an explicit choice wins.
+  const int threads = num_threads();
+  const bool spare_core = static_cast<int>(std::thread::hardware_concurrency()) > 1;
+  set_num_threads(1);
   EXPECT_FALSE(DataLoader(indexed(10000), {.batch_size = 1024}).prefetches());
-  EXPECT_TRUE(DataLoader(indexed(10000), {.batch_size = 8192}).prefetches());
+  EXPECT_EQ(DataLoader(indexed(10000), {.batch_size = 8192}).prefetches(), spare_core);
+  set_num_threads(static_cast<int>(std::thread::hardware_concurrency()));
+  EXPECT_FALSE(DataLoader(indexed(10000), {.batch_size = 8192}).prefetches());
+  set_num_threads(threads);
   EXPECT_TRUE(DataLoader(indexed(100), {.batch_size = 4, .transform = [](Batch b, Rng&) { return b; }}).prefetches());
   EXPECT_TRUE(DataLoader(indexed(100), {.batch_size = 4, .prefetch = true}).prefetches());
   EXPECT_FALSE(DataLoader(indexed(10000), {.batch_size = 8192, .prefetch = false}).prefetches());

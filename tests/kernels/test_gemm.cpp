@@ -39,13 +39,15 @@ std::vector<T> random_values(std::int64_t count, std::uint64_t seed) {
   return values;
 }
 
-// Operands of one problem, stored with `pad` extra elements at the end of every row.
+// Operands of one problem, stored with `pad` extra elements at the end of every row; with a
+// bias, it is read every other element (a strided view).
 template <typename T>
 struct Operands {
-  std::vector<T> a, b, c;
+  std::vector<T> a, b, c, bias;
   GemmProblem<T> problem;
 
-  Operands(bool trans_a, bool trans_b, Case s, std::int64_t pad, T alpha, T beta, std::uint64_t seed) {
+  Operands(bool trans_a, bool trans_b, Case s, std::int64_t pad, T alpha, T beta, std::uint64_t seed,
+           bool with_bias = false) {
     GemmProblem<T>& p = problem;
     p.trans_a = trans_a;
     p.trans_b = trans_b;
@@ -63,6 +65,17 @@ struct Operands {
     p.a = a.data();
     p.b = b.data();
     p.c = c.data();
+    if (with_bias) {
+      bias = random_values<T>(2 * s.n, seed + 3);
+      p.bias = bias.data();
+      p.bias_stride = 2;
+    }
+  }
+
+  // Point the problem at this copy's own storage.
+  void rebind() {
+    problem.a = a.data(), problem.b = b.data(), problem.c = c.data();
+    if (problem.bias != nullptr) problem.bias = bias.data();
   }
 
   T op_a(std::int64_t i, std::int64_t l) const {
@@ -78,10 +91,11 @@ struct Operands {
 // padding between rows untouched.
 template <typename T>
 ::testing::AssertionResult matches_reference(const std::function<void(const GemmProblem<T>&)>& backend, bool trans_a,
-                                             bool trans_b, Case s, std::int64_t pad, T alpha, T beta) {
-  Operands<T> got(trans_a, trans_b, s, pad, alpha, beta, 1000 + s.m * 7 + s.n * 5 + s.k * 3);
+                                             bool trans_b, Case s, std::int64_t pad, T alpha, T beta,
+                                             bool with_bias = false) {
+  Operands<T> got(trans_a, trans_b, s, pad, alpha, beta, 1000 + s.m * 7 + s.n * 5 + s.k * 3, with_bias);
   Operands<T> want = got;
-  want.problem.a = want.a.data(), want.problem.b = want.b.data(), want.problem.c = want.c.data();
+  want.rebind();
   const std::vector<T> c_before = got.c;
   backend(got.problem);
   cpu::gemm_reference(want.problem);
@@ -96,6 +110,7 @@ template <typename T>
         continue;
       }
       double magnitude = beta == T(0) ? 0.0 : std::abs(double(beta) * c_before[at]);
+      if (with_bias) magnitude += std::abs(double(got.bias[2 * j]));
       for (std::int64_t l = 0; l < s.k; ++l) magnitude += std::abs(double(alpha) * got.op_a(i, l) * got.op_b(l, j));
       const double bound = 2.0 * double(s.k + 2) * eps * magnitude + 1e-30;
       if (!(std::abs(double(got.c[at]) - double(want.c[at])) <= bound)) {
@@ -117,6 +132,8 @@ void sweep(const std::string& name, const std::function<void(const GemmProblem<T
                                 " K=" + std::to_string(s.k) + " ta=" + std::to_string(ta) + " tb=" + std::to_string(tb);
       EXPECT_TRUE(matches_reference<T>(backend, ta, tb, s, 0, T(1), T(0))) << where;
       EXPECT_TRUE(matches_reference<T>(backend, ta, tb, s, 3, T(0.5), T(-2))) << where << " padded, alpha, beta";
+      EXPECT_TRUE(matches_reference<T>(backend, ta, tb, s, 0, T(1), T(0), true)) << where << " bias";
+      EXPECT_TRUE(matches_reference<T>(backend, ta, tb, s, 1, T(2), T(0.5), true)) << where << " padded, beta, bias";
     }
   }
 }
@@ -134,11 +151,44 @@ TEST(GemmReference, ValuesByHand) {
   p.beta = 2;
   cpu::gemm_reference(p);
   EXPECT_EQ(c, (std::vector<double>{17 * 2 + 11.5, 39 * 2 + 17}));
+  // + bias (one column): 10 more in each row
+  const double bias = 10;
+  p.bias = &bias;
+  c = {0, 0};
+  p.beta = 0;
+  cpu::gemm_reference(p);
+  EXPECT_EQ(c, (std::vector<double>{11.5 + 10, 17 + 10}));
 }
 
 TEST(GemmSmall, MatchesReferenceFloat32) { sweep<float>("small f32", cpu::gemm_small<float>, kShapes); }
 TEST(GemmSmall, MatchesReferenceFloat64) { sweep<double>("small f64", cpu::gemm_small<double>, kShapes); }
 TEST(GemmDnnl, MatchesReferenceFloat32) { sweep<float>("dnnl", cpu::gemm_dnnl, kShapes); }
+
+// Mid-size products are split into one part per thread (by rows, or by 16-column blocks when C
+// is wider than tall); larger ones go to oneDNN's own team. Uneven thread counts leave a
+// shorter last part, and a column count off the block size a narrower one.
+TEST(GemmDnnl, SplitProductsMatchReference) {
+  const std::vector<Case> shapes = {{300, 70, 50}, {1001, 50, 50}, {1000, 50, 1}, {20, 500, 100},
+                                    {50, 50, 1000}, {7, 1001, 150}, {256, 256, 256}};
+  const int saved = num_threads();
+  for (int threads : {2, 3}) {
+    set_num_threads(threads);
+    sweep<float>("dnnl on " + std::to_string(threads) + " threads", cpu::gemm_dnnl, shapes);
+  }
+  set_num_threads(saved);
+}
+
+TEST(GemmDnnl, SplitProductsAreReproducible) {
+  Operands<float> first(false, true, {997, 50, 50}, 0, 1.0f, 0.0f, 9, true);
+  Operands<float> again = first;
+  again.rebind();
+  const int saved = num_threads();
+  set_num_threads(2);
+  cpu::gemm_dnnl(first.problem);
+  cpu::gemm_dnnl(again.problem);
+  set_num_threads(saved);
+  EXPECT_EQ(first.c, again.c);
+}
 
 TEST(GemmBlocked, MatchesReferenceAcrossBlockEdges) {
   // 256-wide blocks: these straddle one and two block boundaries in N and K.
@@ -150,7 +200,7 @@ TEST(GemmBlocked, MatchesReferenceAcrossBlockEdges) {
 TEST(GemmBlocked, SameBitsForAnyThreadCount) {
   Operands<double> one(false, true, {97, 300, 270}, 0, 1.0, 0.0, 5);
   Operands<double> two = one;
-  two.problem.a = two.a.data(), two.problem.b = two.b.data(), two.problem.c = two.c.data();
+  two.rebind();
   const int saved = num_threads();
   set_num_threads(1);
   cpu::gemm_blocked(one.problem);

@@ -33,8 +33,10 @@ struct LoaderOptions {
   std::uint64_t seed = 0;       // orders and transform Rngs derive from it alone
   BatchTransform transform = {};
   // Prepare the next batch on a background thread. Unset: only when it pays, that is with a
-  // transform or for batches of at least 64 KiB (a hand-off costs ~7 us; gathering a small
-  // batch under 1 us, and a thread waking on every step slows small steps down several-fold).
+  // transform, or for batches of at least 64 KiB while nnlab's compute threads leave a core free
+  // (a hand-off costs ~7 us; gathering a small batch under 1 us, and a thread waking on every
+  // step slows small steps down several-fold; on a core the compute threads use, the worker
+  // stalls them: W9 on 2 cores lost 25 %).
   std::optional<bool> prefetch = std::nullopt;
 };
 

@@ -3,7 +3,6 @@
 #include "nnlab/kernels/gemm.h"
 
 #include <algorithm>
-#include <cstring>
 #include <type_traits>
 
 #include "nnlab/core/check.h"
@@ -90,22 +89,6 @@ cpu::GemmProblem<T> make_problem(const ConstView& a, Transpose ta, const ConstVi
   return p;
 }
 
-// C = beta · C + bias in every row, so that the product can then add onto C (beta = 1): the bias
-// costs one pass over C while it is about to be used, with no kernel needing a bias epilogue.
-template <typename T>
-void add_bias_rows(const cpu::GemmProblem<T>& p, const T* bias, std::int64_t stride) {
-  for (std::int64_t i = 0; i < p.m; ++i) {
-    T* row = p.c + i * p.ldc;
-    if (p.beta == T(0) && stride == 1) {
-      std::memcpy(row, bias, static_cast<std::size_t>(p.n) * sizeof(T));
-    } else if (p.beta == T(0)) {
-      for (std::int64_t j = 0; j < p.n; ++j) row[j] = bias[j * stride];
-    } else {
-      for (std::int64_t j = 0; j < p.n; ++j) row[j] = p.beta * row[j] + bias[j * stride];
-    }
-  }
-}
-
 template <typename T>
 void run_one(const cpu::GemmProblem<T>& p, GemmBackend backend) {
   switch (backend) {
@@ -163,8 +146,8 @@ void gemm(const ConstView& a, Transpose ta, const ConstView& b, Transpose tb, co
   cpu::dispatch_floating(c.dtype, [&]<typename T>() {
     cpu::GemmProblem<T> p = make_problem<T>(a, ta, b, tb, c, alpha, beta);
     if (bias.data != nullptr) {
-      add_bias_rows(p, bias.ptr<T>(), bias.strides[0]);
-      p.beta = T(1);
+      p.bias = bias.ptr<T>();
+      p.bias_stride = bias.strides[0];
     }
     run_one(p, choose_gemm_backend(c.dtype, p.m, p.n, p.k));
   });

@@ -1,10 +1,12 @@
 #pragma once
 // The CPU GEMM backends behind kernels::gemm, on typed row-major operands in BLAS terms:
-//   C (M, N) = alpha · op(A) (M, K) · op(B) (K, N) + beta · C
+//   C (M, N) = alpha · op(A) (M, K) · op(B) (K, N) + beta · C + bias
 // op(X) is X or Xᵀ. Row i of a stored matrix starts at ld·i (ld >= its number of columns).
-// When beta == 0, C is only written (NaNs already in C do not leak), as in BLAS.
+// When beta == 0, C is only written (NaNs already in C do not leak), as in BLAS. bias (N, any
+// stride; null: none) is added to every row: a Linear layer's bias, fused.
 // Callers (kernels/gemm.cpp, tests, benchmarks) have checked sizes and leading dims.
 #include <cstdint>
+#include <cstring>
 
 namespace nnlab::kernels::cpu {
 
@@ -21,7 +23,30 @@ struct GemmProblem {
   T beta = 0;
   T* c = nullptr;
   std::int64_t ldc = 0;
+  const T* bias = nullptr;
+  std::int64_t bias_stride = 1;
 };
+
+// Writes beta · C + bias into C and returns the problem that adds the product onto it (beta 1,
+// no bias): the bias costs one pass over C while it is about to be used, and the kernels need
+// no bias epilogue. Backends call it on the part of C they (or one of their threads) write.
+template <typename T>
+GemmProblem<T> fold_bias(GemmProblem<T> p) {
+  if (p.bias == nullptr) return p;
+  for (std::int64_t i = 0; i < p.m; ++i) {
+    T* row = p.c + i * p.ldc;
+    if (p.beta == T(0) && p.bias_stride == 1) {
+      std::memcpy(row, p.bias, static_cast<std::size_t>(p.n) * sizeof(T));
+    } else if (p.beta == T(0)) {
+      for (std::int64_t j = 0; j < p.n; ++j) row[j] = p.bias[j * p.bias_stride];
+    } else {
+      for (std::int64_t j = 0; j < p.n; ++j) row[j] = p.beta * row[j] + p.bias[j * p.bias_stride];
+    }
+  }
+  p.beta = T(1);
+  p.bias = nullptr;
+  return p;
+}
 
 // Naive triple loop accumulating in double: the test oracle. Single-threaded.
 template <typename T>

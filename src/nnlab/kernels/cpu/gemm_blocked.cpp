@@ -74,6 +74,7 @@ void panel_product(const GemmProblem<T>& p, std::int64_t l0, std::int64_t kb, st
 template <typename T>
 void gemm_blocked(const GemmProblem<T>& p) {
   if (p.m == 0 || p.n == 0) return;
+  if (p.bias != nullptr) return gemm_blocked(fold_bias(p));
   if (p.k == 0) return gemm_small(p);  // C = beta · C
   std::vector<T> panel;
   for (std::int64_t j0 = 0; j0 < p.n; j0 += kBlockN) {

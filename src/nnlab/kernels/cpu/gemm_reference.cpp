@@ -1,11 +1,12 @@
 // The naive GEMM twin: the oracle every fast GEMM path is tested against.
-// Legend: C (M, N) = alpha · op(A) (M, K) · op(B) (K, N) + beta · C.
+// Legend: C (M, N) = alpha · op(A) (M, K) · op(B) (K, N) + beta · C + bias.
 #include "nnlab/kernels/cpu/gemm_backends.h"
 
 namespace nnlab::kernels::cpu {
 
 template <typename T>
 void gemm_reference(const GemmProblem<T>& p) {
+  if (p.bias != nullptr) return gemm_reference(fold_bias(p));
   for (std::int64_t i = 0; i < p.m; ++i) {
     for (std::int64_t j = 0; j < p.n; ++j) {
       double acc = 0;

@@ -393,6 +393,7 @@ void small_product_f64(const GemmProblem<double>& p) { small_product(p); }
 
 template <typename T>
 void gemm_small(const GemmProblem<T>& p) {
+  if (p.bias != nullptr) return gemm_small(fold_bias(p));
   if constexpr (sizeof(T) == 4) {
     small_product_f32(p);
   } else {
