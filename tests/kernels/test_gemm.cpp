@@ -164,32 +164,6 @@ TEST(GemmSmall, MatchesReferenceFloat32) { sweep<float>("small f32", cpu::gemm_s
 TEST(GemmSmall, MatchesReferenceFloat64) { sweep<double>("small f64", cpu::gemm_small<double>, kShapes); }
 TEST(GemmDnnl, MatchesReferenceFloat32) { sweep<float>("dnnl", cpu::gemm_dnnl, kShapes); }
 
-// Mid-size products are split into one part per thread (by rows, or by 16-column blocks when C
-// is wider than tall); larger ones go to oneDNN's own team. Uneven thread counts leave a
-// shorter last part, and a column count off the block size a narrower one.
-TEST(GemmDnnl, SplitProductsMatchReference) {
-  const std::vector<Case> shapes = {{300, 70, 50}, {1001, 50, 50}, {1000, 50, 1}, {20, 500, 100},
-                                    {50, 50, 1000}, {7, 1001, 150}, {256, 256, 256}};
-  const int saved = num_threads();
-  for (int threads : {2, 3}) {
-    set_num_threads(threads);
-    sweep<float>("dnnl on " + std::to_string(threads) + " threads", cpu::gemm_dnnl, shapes);
-  }
-  set_num_threads(saved);
-}
-
-TEST(GemmDnnl, SplitProductsAreReproducible) {
-  Operands<float> first(false, true, {997, 50, 50}, 0, 1.0f, 0.0f, 9, true);
-  Operands<float> again = first;
-  again.rebind();
-  const int saved = num_threads();
-  set_num_threads(2);
-  cpu::gemm_dnnl(first.problem);
-  cpu::gemm_dnnl(again.problem);
-  set_num_threads(saved);
-  EXPECT_EQ(first.c, again.c);
-}
-
 TEST(GemmBlocked, MatchesReferenceAcrossBlockEdges) {
   // 256-wide blocks: these straddle one and two block boundaries in N and K.
   const std::vector<Case> shapes = {{1, 1, 1}, {7, 3, 5}, {40, 257, 300}, {3, 600, 513}, {100, 256, 256}};
@@ -293,6 +267,45 @@ TEST(Gemm, FoldsTransposedViewsIntoTheOpFlag) {
   }
 }
 
+// p through kernels::gemm: operands as row-major views of their storage (a stored transpose
+// with its op flag), the bias as a view.
+void through_dispatch(const GemmProblem<float>& p) {
+  const auto view = [](const float* data, bool trans, std::int64_t rows, std::int64_t cols, std::int64_t ld) {
+    return trans ? ConstView{data, DType::f32, Shape{cols, rows}, Shape{ld, 1}}
+                 : ConstView{data, DType::f32, Shape{rows, cols}, Shape{ld, 1}};
+  };
+  const ConstView bias = p.bias == nullptr ? ConstView{} : ConstView{p.bias, DType::f32, Shape{p.n}, Shape{p.bias_stride}};
+  gemm(view(p.a, p.trans_a, p.m, p.k, p.lda), p.trans_a ? Transpose::yes : Transpose::no,
+       view(p.b, p.trans_b, p.k, p.n, p.ldb), p.trans_b ? Transpose::yes : Transpose::no,
+       MutView{p.c, DType::f32, Shape{p.m, p.n}, Shape{p.ldc, 1}}, p.alpha, p.beta, bias);
+}
+
+// Mid-size products (and outer products writing a large C) are split into one part per thread:
+// by rows, or by 16-column blocks when C is wider than tall; larger ones go to oneDNN's own team.
+// Three threads leave a shorter last part, and a column count off the block size a narrower one.
+TEST(Gemm, SplitProductsMatchTheReference) {
+  const std::vector<Case> shapes = {{300, 70, 50},  {1001, 50, 50}, {1000, 50, 1},   {20, 500, 100},
+                                    {50, 50, 1000}, {7, 1001, 150}, {256, 256, 256}};
+  const int saved = num_threads();
+  for (int threads : {2, 3}) {
+    set_num_threads(threads);
+    sweep<float>("dispatch on " + std::to_string(threads) + " threads", through_dispatch, shapes);
+  }
+  set_num_threads(saved);
+}
+
+TEST(Gemm, SplitProductsAreReproducible) {
+  Operands<float> first(false, true, {997, 50, 50}, 0, 1.0f, 0.0f, 9, true);
+  Operands<float> again = first;
+  again.rebind();
+  const int saved = num_threads();
+  set_num_threads(2);
+  through_dispatch(first.problem);
+  through_dispatch(again.problem);
+  set_num_threads(saved);
+  EXPECT_EQ(first.c, again.c);
+}
+
 // Cubes from 56 to 72 straddle the small/oneDNN crossover; both backends must agree with the reference.
 TEST(Gemm, SizesStraddlingTheCrossoverMatchTheReference) {
   bool saw_small = false, saw_dnnl = false;
@@ -300,12 +313,6 @@ TEST(Gemm, SizesStraddlingTheCrossoverMatchTheReference) {
     const GemmBackend backend = choose_gemm_backend(DType::f32, n, n, n);
     saw_small = saw_small || backend == GemmBackend::small;
     saw_dnnl = saw_dnnl || backend == GemmBackend::dnnl;
-    const auto through_dispatch = [](const GemmProblem<float>& p) {
-      const ConstView a{p.a, DType::f32, Shape{p.m, p.k}, Shape{p.lda, 1}};
-      const ConstView b{p.b, DType::f32, Shape{p.k, p.n}, Shape{p.ldb, 1}};
-      gemm(a, Transpose::no, b, Transpose::no, MutView{p.c, DType::f32, Shape{p.m, p.n}, Shape{p.ldc, 1}}, p.alpha,
-           p.beta);
-    };
     EXPECT_TRUE(matches_reference<float>(through_dispatch, false, false, {n, n, n}, 1, 1.5f, 0.5f)) << "n=" << n;
   }
   EXPECT_TRUE(saw_small && saw_dnnl) << "the sweep no longer straddles the crossover";
@@ -340,6 +347,7 @@ TEST(Gemm, BackendChoiceBySize) {
   EXPECT_EQ(choose_gemm_backend(DType::f32, 512, 512, 512), GemmBackend::dnnl);
   EXPECT_EQ(choose_gemm_backend(DType::f32, 1, 128, 128), GemmBackend::small);
   EXPECT_EQ(choose_gemm_backend(DType::f32, 1, 256, 256), GemmBackend::dnnl);  // op(B) too large to re-stream
+  EXPECT_EQ(choose_gemm_backend(DType::f32, 4096, 4096, 1), GemmBackend::small);  // outer products: any size
   EXPECT_EQ(choose_gemm_backend(DType::f64, 4, 4, 4), GemmBackend::small);
   EXPECT_EQ(choose_gemm_backend(DType::f64, 512, 512, 512), GemmBackend::blocked);
 }

@@ -26,7 +26,7 @@ class Rng {
 
   double uniform();                              // one draw in [0, 1)
   std::uint64_t below(std::uint64_t n);          // one draw in [0, n)
-  std::vector<std::int64_t> permutation(std::int64_t n);  // Fisher-Yates
+  std::vector<std::int64_t> permutation(std::int64_t n);  // Fisher-Yates, uniform over all n! orders
 
  private:
   std::uint64_t seed_;

@@ -3,6 +3,7 @@
 #include "nnlab/kernels/gemm.h"
 
 #include <algorithm>
+#include <exception>
 #include <type_traits>
 
 #include "nnlab/core/check.h"
@@ -27,11 +28,19 @@ namespace {
 // one row: 1x256x256 took 2.3 us against sgemm's 1.75 us (1 thread).
 constexpr std::int64_t kSmallMaxVolume = 1 << 18;  // 64^3
 constexpr std::int64_t kSmallMaxPanel = 1 << 14;   // 128^2
-// An outer product (K = 1: a layer with one input, or the gradient through a layer with one
-// output) only writes C, which oneDNN does faster past a few thousand elements: BM_Thin, 1
-// thread, small vs sgemm in us: 64x50x1 0.90 vs 0.40, 1000x50x1 7.9 vs 2.6, 128x16x1 0.31 vs
-// 0.35, 16x128x1 0.25 vs 0.28.
-constexpr std::int64_t kSmallMaxOuter = 2048;
+// Products from kMinSplitFlops up to sgemm's own team (cpu::kSgemmMinTeamFlops), or writing at
+// least kMinSplitOutput elements of C, are split here into one part per thread, each part run by
+// its backend on that thread alone. Measured on 2 cores with bench_workloads: sgemm's team made
+// W6's 1000x50x50 products and W9's 100x3072x10 ones slower than one thread (its threading is
+// tuned for large products), while the split gained 23 % on W6 and W2 and took a third off W9's
+// forward and backward time. Splitting W6's 1000x50 outer products (K = 1) too gained another
+// 8 %: each thread then writes the half of the rows that the next split product and elementwise
+// op read on that thread. Below both thresholds waking a thread costs more than it saves.
+constexpr double kMinSplitFlops = 2e6;
+constexpr std::int64_t kMinSplitOutput = 1 << 15;
+// Split parts are whole multiples of this many columns (a cache line of float32 C) when C is
+// split by columns, so no two threads write one line.
+constexpr std::int64_t kSplitColumnAlign = 16;
 // float64 has no library path: past this size gemm_blocked (panel packing, threads) wins.
 // BM_SmallVsBlockedF64, B plain / transposed: 80^3 small 11.5/12.1 us vs blocked 11.8/12.5 us
 // (1 thread) and 11.7/12.0 vs 15.5/16.2 (2 threads); 128^3: 61/76 vs 39/41 (2 threads).
@@ -90,7 +99,7 @@ cpu::GemmProblem<T> make_problem(const ConstView& a, Transpose ta, const ConstVi
 }
 
 template <typename T>
-void run_one(const cpu::GemmProblem<T>& p, GemmBackend backend) {
+void run_backend(const cpu::GemmProblem<T>& p, GemmBackend backend) {
   switch (backend) {
     case GemmBackend::small: return cpu::gemm_small(p);
     case GemmBackend::blocked: return cpu::gemm_blocked(p);
@@ -99,6 +108,61 @@ void run_one(const cpu::GemmProblem<T>& p, GemmBackend backend) {
       break;
   }
   NNLAB_UNREACHABLE("kernels::gemm: backend for this dtype");
+}
+
+// The part of p that writes rows [begin, end) of C.
+template <typename T>
+cpu::GemmProblem<T> rows_of(cpu::GemmProblem<T> p, std::int64_t begin, std::int64_t end) {
+  p.a += p.trans_a ? begin : begin * p.lda;
+  p.c += begin * p.ldc;
+  p.m = end - begin;
+  return p;
+}
+
+// The part of p that writes columns [begin, end) of C.
+template <typename T>
+cpu::GemmProblem<T> columns_of(cpu::GemmProblem<T> p, std::int64_t begin, std::int64_t end) {
+  p.b += p.trans_b ? begin * p.ldb : begin;
+  p.c += begin;
+  if (p.bias != nullptr) p.bias += begin * p.bias_stride;
+  p.n = end - begin;
+  return p;
+}
+
+// One part per thread along C's longer side. The parts depend only on the thread count, and
+// each element of C is summed by one backend call over the whole of K, so results do not depend
+// on which thread ran which part. An error in a part (out of memory) is rethrown here.
+template <typename T>
+void run_split(const cpu::GemmProblem<T>& p, GemmBackend backend, int threads) {
+  std::exception_ptr error;
+  const auto run = [&](const cpu::GemmProblem<T>& part) {
+    try {
+      run_backend(part, backend);
+    } catch (...) {
+#pragma omp critical(nnlab_gemm_split)
+      if (!error) error = std::current_exception();
+    }
+  };
+  if (p.m >= p.n) {
+    parallel_for(0, p.m, (p.m + threads - 1) / threads,
+                 [&](std::int64_t begin, std::int64_t end) { run(rows_of(p, begin, end)); });
+  } else {
+    const std::int64_t blocks = (p.n + kSplitColumnAlign - 1) / kSplitColumnAlign;
+    parallel_for(0, blocks, (blocks + threads - 1) / threads, [&](std::int64_t begin, std::int64_t end) {
+      run(columns_of(p, begin * kSplitColumnAlign, std::min(end * kSplitColumnAlign, p.n)));
+    });
+  }
+  if (error) std::rethrow_exception(error);
+}
+
+template <typename T>
+void run_one(const cpu::GemmProblem<T>& p, GemmBackend backend) {
+  const double flops = 2.0 * static_cast<double>(p.m) * static_cast<double>(p.n) * static_cast<double>(p.k);
+  const bool split = backend != GemmBackend::blocked && flops < cpu::kSgemmMinTeamFlops &&
+                     (flops >= kMinSplitFlops || p.m * p.n >= kMinSplitOutput);
+  const int threads = num_threads();
+  if (split && threads > 1 && !omp_in_parallel()) return run_split(p, backend, threads);
+  run_backend(p, backend);
 }
 
 // Small products are independent, so a batch of them is split across threads; larger ones
@@ -130,10 +194,11 @@ bool gemm_accepts(const ConstView& x) {
 }
 
 GemmBackend choose_gemm_backend(DType dtype, std::int64_t m, std::int64_t n, std::int64_t k) {
+  // An outer product (K = 1) only streams C, in one pass with its bias: gemm_small's own path.
+  if (k == 1) return GemmBackend::small;
   const std::int64_t volume = m * n * k;
   if (dtype == DType::f32) {
-    const bool small = volume <= kSmallMaxVolume && k * n <= kSmallMaxPanel && (k > 1 || m * n <= kSmallMaxOuter);
-    return small ? GemmBackend::small : GemmBackend::dnnl;
+    return volume <= kSmallMaxVolume && k * n <= kSmallMaxPanel ? GemmBackend::small : GemmBackend::dnnl;
   }
   return volume <= kSmallMaxVolumeF64 ? GemmBackend::small : GemmBackend::blocked;
 }

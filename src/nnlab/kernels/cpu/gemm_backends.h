@@ -35,7 +35,7 @@ GemmProblem<T> fold_bias(GemmProblem<T> p) {
   if (p.bias == nullptr) return p;
   for (std::int64_t i = 0; i < p.m; ++i) {
     T* row = p.c + i * p.ldc;
-    if (p.beta == T(0) && p.bias_stride == 1) {
+    if (p.beta == T(0) && p.bias_stride == 1 && p.n >= 16) {  // a call per row costs more for a few columns
       std::memcpy(row, p.bias, static_cast<std::size_t>(p.n) * sizeof(T));
     } else if (p.beta == T(0)) {
       for (std::int64_t j = 0; j < p.n; ++j) row[j] = p.bias[j * p.bias_stride];
@@ -63,7 +63,11 @@ void gemm_small(const GemmProblem<T>& p);
 template <typename T>
 void gemm_blocked(const GemmProblem<T>& p);
 
-// oneDNN's sgemm; uses nnlab::num_threads() threads (the shared OpenMP pool).
+// oneDNN's sgemm. Products of at least kSgemmMinTeamFlops run on nnlab::num_threads() threads
+// (the shared OpenMP pool), smaller ones on the calling thread: sgemm's team costs more than it
+// saves below that (2 cores: 6e7 lost 25 % on W2's products against 2e7; kernels::gemm splits
+// mid-size products across threads itself).
+inline constexpr double kSgemmMinTeamFlops = 2e7;
 void gemm_dnnl(const GemmProblem<float>& p);
 
 }  // namespace nnlab::kernels::cpu

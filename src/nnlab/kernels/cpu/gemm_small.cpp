@@ -345,6 +345,38 @@ void scale_c(const GemmProblem<T>& p) {
   }
 }
 
+// K == 1: C = alpha · a bᵀ + beta · C + bias, an outer product that only streams C (a layer
+// with one input feature, or the gradient through a layer with one output), bias included so
+// that C is written once. op(B) and the bias are made contiguous first when they are strided.
+template <typename T>
+NNLAB_GEMM_INLINE void outer_product(const GemmProblem<T>& p, std::vector<T>& scratch) {
+  const bool strided_b = p.trans_b && p.n > 1 && p.ldb != 1;
+  const bool strided_bias = p.bias != nullptr && p.bias_stride != 1;
+  scratch.resize(static_cast<std::size_t>((strided_b ? p.n : 0) + (strided_bias ? p.n : 0)));
+  const T* b = p.b;
+  const T* bias = p.bias;
+  T* free = scratch.data();
+  if (strided_b) {
+    for (std::int64_t j = 0; j < p.n; ++j) free[j] = p.b[j * p.ldb];
+    b = std::exchange(free, free + p.n);
+  }
+  if (strided_bias) {
+    for (std::int64_t j = 0; j < p.n; ++j) free[j] = p.bias[j * p.bias_stride];
+    bias = free;
+  }
+  for (std::int64_t i = 0; i < p.m; ++i) {
+    const T ai = p.alpha * (p.trans_a ? p.a[i] : p.a[i * p.lda]);
+    T* c = p.c + i * p.ldc;
+    if (p.beta == T(0) && bias == nullptr) {
+      for (std::int64_t j = 0; j < p.n; ++j) c[j] = ai * b[j];
+    } else if (p.beta == T(0)) {
+      for (std::int64_t j = 0; j < p.n; ++j) c[j] = ai * b[j] + bias[j];
+    } else {
+      for (std::int64_t j = 0; j < p.n; ++j) c[j] = ai * b[j] + (p.beta * c[j] + (bias ? bias[j] : T(0)));
+    }
+  }
+}
+
 // float64 dots tiles are only 2 x 4 (8 lanes per vector). With this many rows the copy of Bᵀ
 // (K·N moves against 16·K·N multiply-adds) is amortised and rows tiles win: BM_SmallVsBlockedF64
 // /small with B transposed went from 1.9 to 0.9 us at 32^3 and from 13.3 to 6.5 us at 64^3.
@@ -356,6 +388,7 @@ NNLAB_GEMM_INLINE void small_product(const GemmProblem<T>& p) {
   if (p.k == 0) return scale_c(p);
   // Per-thread scratch: batched products call this from several threads at once.
   thread_local std::vector<T> scratch, packed;
+  if (p.k == 1) return outer_product(p, scratch);
   GemmProblem<T> q = p;
   if (q.n == 1 && q.m > 1 && q.ldc == 1) {
     // A single column (a matrix-vector product) runs as its transpose, the row Cᵀ = op(B)ᵀ ·
@@ -393,7 +426,7 @@ void small_product_f64(const GemmProblem<double>& p) { small_product(p); }
 
 template <typename T>
 void gemm_small(const GemmProblem<T>& p) {
-  if (p.bias != nullptr) return gemm_small(fold_bias(p));
+  if (p.bias != nullptr && p.k != 1) return gemm_small(fold_bias(p));  // outer products add it themselves
   if constexpr (sizeof(T) == 4) {
     small_product_f32(p);
   } else {
