@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "nnlab/core/parallel.h"
 #include "nnlab/kernels/reduce.h"
 #include "nnlab/tensor/copy.h"
 #include "nnlab/tensor/creation.h"
@@ -65,6 +66,27 @@ TEST_P(ReduceKernels, SumMeanAndVarMatchTheReference) {
       }
     }
   }
+}
+
+// Column sums over many rows (a Linear layer's bias gradient) are split by rows across threads;
+// 3 threads leave parts of unequal length.
+TEST_P(ReduceKernels, ColumnSumsSplitByRowsMatchTheReference) {
+  const DType dtype = GetParam();
+  Rng rng(62);
+  const int saved = num_threads();
+  for (const Shape& shape : {Shape{1000, 50}, Shape{3001, 37}, Shape{700, 256}}) {
+    const Tensor x = randn(shape, rng, dtype);
+    Tensor naive = Tensor::empty({1, shape[1]}, dtype);
+    sum_forward_reference(x.view(), naive.mut_view());
+    for (int threads : {1, 2, 3}) {
+      SCOPED_TRACE(shape.to_string() + " on " + std::to_string(threads) + " threads");
+      set_num_threads(threads);
+      Tensor fast = Tensor::empty({1, shape[1]}, dtype);
+      sum_forward(x.view(), fast.mut_view());
+      EXPECT_CLOSE(fast, naive, tolerance(dtype));
+    }
+  }
+  set_num_threads(saved);
 }
 
 TEST_P(ReduceKernels, ExtremaAndTheirPositionsMatchTheReference) {

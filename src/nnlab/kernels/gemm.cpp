@@ -160,8 +160,7 @@ void run_one(const cpu::GemmProblem<T>& p, GemmBackend backend) {
   const double flops = 2.0 * static_cast<double>(p.m) * static_cast<double>(p.n) * static_cast<double>(p.k);
   const bool split = backend != GemmBackend::blocked && flops < cpu::kSgemmMinTeamFlops &&
                      (flops >= kMinSplitFlops || p.m * p.n >= kMinSplitOutput);
-  const int threads = num_threads();
-  if (split && threads > 1 && !omp_in_parallel()) return run_split(p, backend, threads);
+  if (split && num_threads() > 1 && !omp_in_parallel()) return run_split(p, backend, num_threads());
   run_backend(p, backend);
 }
 

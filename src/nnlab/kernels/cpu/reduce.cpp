@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <vector>
 
 #include "nnlab/kernels/cpu/isa.h"
 #include "nnlab/kernels/cpu/loops.h"
@@ -90,14 +91,35 @@ void sum_blocks(const T* x, const ReduceBlocks& b, double scale, T* out) {
     });
     return;
   }
+  const auto add = [](const T* from, std::int64_t rows, std::int64_t stride, std::int64_t n, double* acc) {
+    if constexpr (sizeof(T) == 4) {
+      add_columns_f32(from, rows, stride, n, acc);
+    } else {
+      add_columns_f64(from, rows, stride, n, acc);
+    }
+  };
+  const std::int64_t parts = std::min<std::int64_t>(num_threads(), b.reduced * b.inner / cpu::kReduceGrain);
+  if (b.outer == 1 && b.inner <= kReduceTile && parts > 1) {
+    // One tile of columns over many rows (a Linear layer's bias gradient, (N, O) -> O) is one
+    // work item: threads sum disjoint row ranges instead, and the partial sums are added in
+    // range order, so the result depends on the thread count only.
+    std::vector<double> partial(static_cast<std::size_t>(parts * kReduceTile), 0.0);
+    parallel_for(0, parts, 1, [&](std::int64_t begin, std::int64_t end) {
+      for (std::int64_t t = begin; t < end; ++t) {
+        const std::int64_t r0 = b.reduced * t / parts, r1 = b.reduced * (t + 1) / parts;
+        add(x + r0 * b.inner, r1 - r0, b.inner, b.inner, partial.data() + t * kReduceTile);
+      }
+    });
+    for (std::int64_t j = 0; j < b.inner; ++j) {
+      double acc = 0;
+      for (std::int64_t t = 0; t < parts; ++t) acc += partial[t * kReduceTile + j];
+      out[j] = static_cast<T>(scale * acc);
+    }
+    return;
+  }
   for_each_column_tile(b, [&](std::int64_t a, std::int64_t b0, std::int64_t n) {
     double acc[kReduceTile] = {};
-    const T* base = x + a * b.reduced * b.inner + b0;
-    if constexpr (sizeof(T) == 4) {
-      add_columns_f32(base, b.reduced, b.inner, n, acc);
-    } else {
-      add_columns_f64(base, b.reduced, b.inner, n, acc);
-    }
+    add(x + a * b.reduced * b.inner + b0, b.reduced, b.inner, n, acc);
     T* o = out + a * b.inner + b0;
     for (std::int64_t j = 0; j < n; ++j) o[j] = static_cast<T>(scale * acc[j]);
   });
