@@ -36,6 +36,10 @@ TEST(IndexSelect, ValuesByHand) {
   EXPECT_EQ(ops::index_select(x, 0, Tensor::empty({0}, DType::i64)).shape(), Shape({0, 3}));
   const Tensor labels = ops::index_select(int64s({10, 11, 12}), 0, int64s({2, 2, 0}));
   EXPECT_EQ(labels.to_vector<std::int64_t>(), (std::vector<std::int64_t>{12, 12, 10}));
+  // A strided index (column 0 of a 3x2 index matrix) into a 1-D tensor.
+  const Tensor column = view::select(int64s({2, 9, 0, 9, 1, 9}, {3, 2}), 1, 0);
+  EXPECT_EQ(ops::index_select(int64s({10, 11, 12}), 0, column).to_vector<std::int64_t>(),
+            (std::vector<std::int64_t>{12, 10, 11}));
 }
 
 TEST(IndexSelect, DuplicatedIndicesAccumulateGradients) {
@@ -197,6 +201,8 @@ TEST(Indexing, RejectsBadIndices) {
                                 "index_select: index 7 is out of range for dim 0 of size 5");
   expect_throw_with<ValueError>([&] { ops::index_select(x, 1, int64s({-1})); },
                                 "index_select: index -1 is out of range for dim 1 of size 3");
+  expect_throw_with<ValueError>([&] { ops::index_select(x, 0, int64s({1, 9, -2, 7})); },
+                                "index_select: index 9 is out of range for dim 0 of size 5");  // the first bad one
   expect_throw_with<DTypeError>([&] { ops::index_select(x, 0, Tensor::from({1.0f})); },
                                 "index_select: index must be int64, got float32");
   expect_throw_with<ShapeError>([&] { ops::index_select(x, 0, int64s({1, 2}, {1, 2})); },

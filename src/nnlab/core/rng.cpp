@@ -99,15 +99,21 @@ std::vector<std::int64_t> Rng::permutation(std::int64_t n) {
   for (std::int64_t i = 0; i < n; ++i) order[i] = i;
   // The draws are Lemire's exact bounded integers (a multiply, and a rare rejection) on 32-bit
   // words, all four of each block: a quarter of a block per element and no division, where one
-  // block and a 64-bit modulo per element made W6's full-batch shuffle 4 % of its step.
-  PhiloxBlock block{};
-  int used = 4;
+  // block and a 64-bit modulo per element made W6's full-batch shuffle 4 % of its step. Blocks
+  // are made kBatch at a time: one block is a chain of dependent multiplies, several overlap.
+  constexpr int kBatch = 16;
+  std::uint32_t words[4 * kBatch];
+  int used = 4 * kBatch;
   const auto word = [&] {
-    if (used == 4) {
-      block = philox4x32(counter_++, seed_);
+    if (used == 4 * kBatch) {
+      for (int b = 0; b < kBatch; ++b) {
+        const PhiloxBlock block = philox4x32(counter_ + static_cast<std::uint64_t>(b), seed_);
+        for (int w = 0; w < 4; ++w) words[4 * b + w] = block.words[w];
+      }
+      counter_ += kBatch;
       used = 0;
     }
-    return block.words[used++];
+    return words[used++];
   };
   for (std::int64_t i = n - 1; i > 0; --i) {
     const std::uint64_t bound = static_cast<std::uint64_t>(i) + 1;

@@ -99,6 +99,10 @@ void index_select_contiguous(const ConstView& x, int dim, const ConstView& index
   const std::int64_t* pi = index.ptr<std::int64_t>();
   T* po = out.ptr<T>();
   parallel_for(0, b.outer * n, row_grain(b.inner), [&](std::int64_t begin, std::int64_t end) {
+    if (b.outer == 1 && b.inner == 1) {  // a batch of scalars (targets, 1-D inputs): a plain gather
+      for (std::int64_t r = begin; r < end; ++r) po[r] = px[pi[r * step]];
+      return;
+    }
     std::int64_t o = begin / n, j = begin % n;
     for (std::int64_t r = begin; r < end; ++r) {
       const T* from = px + (o * b.size + pi[j * step]) * b.inner;
@@ -145,7 +149,14 @@ std::optional<std::int64_t> first_out_of_range(const ConstView& index, std::int6
   const std::int64_t* pi = index.ptr<std::int64_t>();
   std::optional<std::int64_t> bad;
   for_each_row(layout, 0, layout.rows(), [&](const std::array<std::int64_t, 1>& off, std::int64_t count) {
-    for (std::int64_t k = 0; k < count && !bad; ++k) {
+    if (bad) return;
+    // A branch-free scan first (it vectorises; as unsigned, a negative value is out of range too),
+    // then the search for the first bad value only in a row that has one.
+    bool any = false;
+    for (std::int64_t k = 0; k < count; ++k) {
+      any |= static_cast<std::uint64_t>(pi[off[0] + k * step]) >= static_cast<std::uint64_t>(size);
+    }
+    for (std::int64_t k = 0; any && k < count && !bad; ++k) {
       const std::int64_t value = pi[off[0] + k * step];
       if (value < 0 || value >= size) bad = value;
     }
