@@ -171,7 +171,8 @@ BENCHMARK(BM_Backend<nnlab::kernels::cpu::gemm_dnnl>)
     ->Apply(extremes);
 
 // (b3) W6's middle layer at batch 1000, whole and as one thread's half of a split by rows:
-// h · W2ᵀ, dH · W2 and dHᵀ · h. Args as in (c).
+// h · W2ᵀ, dH · W2 and dHᵀ · h; then wider layers at many rows, where sgemm takes over.
+// Args as in (c).
 void mid_shapes(benchmark::internal::Benchmark* b) {
   for (std::int64_t rows : {1000, 500}) {
     b->Args({rows, 50, 50, 1, 0});
@@ -179,6 +180,11 @@ void mid_shapes(benchmark::internal::Benchmark* b) {
   }
   b->Args({50, 50, 1000, 0, 1});
   b->Args({25, 50, 1000, 0, 1});
+  for (std::int64_t width : {32, 64, 100, 128}) {
+    b->Args({500, width, width, 1, 0});
+    b->Args({500, width, width, 0, 0});
+    b->Args({width, width, 500, 0, 1});
+  }
 }
 BENCHMARK(BM_Backend<nnlab::kernels::cpu::gemm_small<float>>)
     ->Name("BM_Mid/small")

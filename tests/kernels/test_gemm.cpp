@@ -30,6 +30,8 @@ const std::vector<Case> kShapes = {
     {4, 31, 16}, {13, 48, 9}, {2, 100, 3},  {64, 64, 64}, {65, 63, 67}, {70, 70, 70}, {33, 129, 257},
     // a 1-50-1 regression net's products (a side of 1, tails of 2 columns past 3 vectors)
     {1000, 50, 1}, {1000, 1, 50}, {50, 1, 1000}, {1, 50, 1000}, {3, 50, 5}, {1, 17, 3},
+    // column tails of 2, 6 and 3 computed as dot products, on tiles of 8, 4 and 2 rows and single rows
+    {70, 50, 50}, {9, 54, 20}, {19, 19, 16},
 };
 
 template <typename T>
@@ -281,11 +283,12 @@ void through_dispatch(const GemmProblem<float>& p) {
 }
 
 // Mid-size products (and outer products writing a large C) are split into one part per thread:
-// by rows, or by 16-column blocks when C is wider than tall; larger ones go to oneDNN's own team.
+// by rows, or by 16-column blocks when C is wider than tall; larger ones go to oneDNN's own team,
+// except on gemm_small (many rows through a narrow layer: 3000x64x64), which is always split.
 // Three threads leave a shorter last part, and a column count off the block size a narrower one.
 TEST(Gemm, SplitProductsMatchTheReference) {
   const std::vector<Case> shapes = {{300, 70, 50},  {1001, 50, 50}, {1000, 50, 1},   {20, 500, 100},
-                                    {50, 50, 1000}, {7, 1001, 150}, {256, 256, 256}};
+                                    {50, 50, 1000}, {7, 1001, 150}, {256, 256, 256}, {3000, 64, 64}};
   const int saved = num_threads();
   for (int threads : {2, 3}) {
     set_num_threads(threads);
@@ -348,6 +351,9 @@ TEST(Gemm, BackendChoiceBySize) {
   EXPECT_EQ(choose_gemm_backend(DType::f32, 1, 128, 128), GemmBackend::small);
   EXPECT_EQ(choose_gemm_backend(DType::f32, 1, 256, 256), GemmBackend::dnnl);  // op(B) too large to re-stream
   EXPECT_EQ(choose_gemm_backend(DType::f32, 4096, 4096, 1), GemmBackend::small);  // outer products: any size
+  EXPECT_EQ(choose_gemm_backend(DType::f32, 1000, 50, 50), GemmBackend::small);   // many rows, narrow layer
+  EXPECT_EQ(choose_gemm_backend(DType::f32, 200, 60, 60), GemmBackend::dnnl);
+  EXPECT_EQ(choose_gemm_backend(DType::f32, 1000, 128, 128), GemmBackend::dnnl);
   EXPECT_EQ(choose_gemm_backend(DType::f64, 4, 4, 4), GemmBackend::small);
   EXPECT_EQ(choose_gemm_backend(DType::f64, 512, 512, 512), GemmBackend::blocked);
 }

@@ -28,9 +28,17 @@ namespace {
 // one row: 1x256x256 took 2.3 us against sgemm's 1.75 us (1 thread).
 constexpr std::int64_t kSmallMaxVolume = 1 << 18;  // 64^3
 constexpr std::int64_t kSmallMaxPanel = 1 << 14;   // 128^2
-// Products from kMinSplitFlops up to sgemm's own team (cpu::kSgemmMinTeamFlops), or writing at
-// least kMinSplitOutput elements of C, are split here into one part per thread, each part run by
-// its backend on that thread alone. Measured on 2 cores with bench_workloads: sgemm's team made
+// Many rows through a narrow layer (N and K at most kNarrowMax, M at least kNarrowMinRows) also
+// run on gemm_small, split across threads by rows like every product: BM_Mid, 1 thread on the
+// 2-core Zen 4 machine, B transposed / plain, small vs sgemm in us: 500x50x50 26.2/24.0 vs
+// 34.1/32.9 (sgemm's AVX-512 tiles spend a whole vector on N's last 2 columns, gemm_small dot
+// products), 500x64x64 40.2/36.7 vs 42.5/41.3, 500x100x100 98.6/100.2 vs 113.5/107.8; at 128
+// wide they tie (154.9/149.3 vs 156.2/146.3).
+constexpr std::int64_t kNarrowMax = 100;
+constexpr std::int64_t kNarrowMinRows = 256;
+// Products of at least kMinSplitFlops, or writing at least kMinSplitOutput elements of C, are
+// split here into one part per thread, each part run by its backend on that thread alone (for
+// sgemm only below its own team, cpu::kSgemmMinTeamFlops). Measured on 2 cores with bench_workloads: sgemm's team made
 // W6's 1000x50x50 products and W9's 100x3072x10 ones slower than one thread (its threading is
 // tuned for large products), while the split gained 23 % on W6 and W2 and took a third off W9's
 // forward and backward time. Splitting W6's 1000x50 outer products (K = 1) too gained another
@@ -158,7 +166,9 @@ void run_split(const cpu::GemmProblem<T>& p, GemmBackend backend, int threads) {
 template <typename T>
 void run_one(const cpu::GemmProblem<T>& p, GemmBackend backend) {
   const double flops = 2.0 * static_cast<double>(p.m) * static_cast<double>(p.n) * static_cast<double>(p.k);
-  const bool split = backend != GemmBackend::blocked && flops < cpu::kSgemmMinTeamFlops &&
+  // gemm_small has no threads of its own; sgemm has its team above kSgemmMinTeamFlops.
+  const bool split = (backend == GemmBackend::small ||
+                      (backend == GemmBackend::dnnl && flops < cpu::kSgemmMinTeamFlops)) &&
                      (flops >= kMinSplitFlops || p.m * p.n >= kMinSplitOutput);
   if (split && num_threads() > 1 && !omp_in_parallel()) return run_split(p, backend, num_threads());
   run_backend(p, backend);
@@ -197,7 +207,9 @@ GemmBackend choose_gemm_backend(DType dtype, std::int64_t m, std::int64_t n, std
   if (k == 1) return GemmBackend::small;
   const std::int64_t volume = m * n * k;
   if (dtype == DType::f32) {
-    return volume <= kSmallMaxVolume && k * n <= kSmallMaxPanel ? GemmBackend::small : GemmBackend::dnnl;
+    const bool small = volume <= kSmallMaxVolume && k * n <= kSmallMaxPanel;
+    const bool narrow = m >= kNarrowMinRows && n <= kNarrowMax && k <= kNarrowMax;
+    return small || narrow ? GemmBackend::small : GemmBackend::dnnl;
   }
   return volume <= kSmallMaxVolumeF64 ? GemmBackend::small : GemmBackend::blocked;
 }

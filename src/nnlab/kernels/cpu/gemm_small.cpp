@@ -186,23 +186,6 @@ NNLAB_GEMM_INLINE void rows_narrow(const GemmProblem<T>& p, std::int64_t i0, con
   for (int r = 0; r < R; ++r) std::memcpy(c + r * p.ldc, scratch[r], p.n * sizeof(T));
 }
 
-// Four rows share each B load; a single row gets four vectors so that enough independent
-// FMA chains are in flight for a batch of 1.
-template <typename T>
-NNLAB_GEMM_INLINE void rows_form(const GemmProblem<T>& p, std::vector<T>& scratch) {
-  constexpr int V = kWidth<T>;
-  std::int64_t i = 0;
-  if (p.n >= V) {
-    for (; i + 4 <= p.m; i += 4) rows_strip<T, 4, 2>(p, i);
-    for (; i < p.m; ++i) rows_strip<T, 1, 4>(p, i);
-    return;
-  }
-  scratch.assign(static_cast<std::size_t>(p.k * V), T(0));
-  for (std::int64_t l = 0; l < p.k; ++l) std::memcpy(&scratch[l * V], p.b + l * p.ldb, p.n * sizeof(T));
-  for (; i + 4 <= p.m; i += 4) rows_narrow<T, 4>(p, i, scratch.data());
-  for (; i < p.m; ++i) rows_narrow<T, 1>(p, i, scratch.data());
-}
-
 // --- dots form (A not transposed, B transposed) ---
 
 // The K tail of a dot product (k % V elements, k >= V) is read as the last full vector
@@ -325,6 +308,60 @@ NNLAB_GEMM_INLINE void dots_form(const GemmProblem<T>& p) {
   for (; i < p.m; ++i) dots_strip<T, 1, V>(p, i);
 }
 
+// Columns j0 .. n of C, fewer than a vector, as dot products: those columns of B are copied as
+// rows of Bᵀ (A must not be transposed, and K at least a vector). Tiles of S columns by V / S rows.
+template <typename T, int S>
+NNLAB_GEMM_INLINE void dots_narrow(const GemmProblem<T>& q) {
+  constexpr int R = kWidth<T> / S;
+  std::int64_t i = 0;
+  for (; i + R <= q.m; i += R) dots_strip<T, R, S>(q, i);
+  for (; i < q.m; ++i) {
+    for (std::int64_t j = 0; j < q.n; ++j) dots_single(q, i, j);
+  }
+}
+
+template <typename T>
+NNLAB_GEMM_INLINE void dots_columns(const GemmProblem<T>& p, std::int64_t j0, std::vector<T>& scratch) {
+  const std::int64_t t = p.n - j0;
+  scratch.resize(static_cast<std::size_t>(t * p.k));
+  for (std::int64_t l = 0; l < p.k; ++l) {
+    for (std::int64_t s = 0; s < t; ++s) scratch[s * p.k + l] = p.b[l * p.ldb + j0 + s];
+  }
+  GemmProblem<T> q = p;
+  q.b = scratch.data();
+  q.ldb = p.k;
+  q.trans_b = true;
+  q.c = p.c + j0;
+  q.n = t;
+  if (t >= 4) return dots_narrow<T, 4>(q);
+  if (t >= 2) return dots_narrow<T, 2>(q);
+  dots_narrow<T, 1>(q);
+}
+
+// Four rows share each B load; a single row gets four vectors so that enough independent
+// FMA chains are in flight for a batch of 1. A tail of at most half a vector past the last full
+// one (W6's N = 50 = 3·16 + 2) goes to dot products: an overlapping last vector would spend a
+// whole vector's multiply-adds on those few columns (a quarter of the work at N = 50).
+template <typename T>
+NNLAB_GEMM_INLINE void rows_form(const GemmProblem<T>& p, std::vector<T>& scratch) {
+  constexpr int V = kWidth<T>;
+  std::int64_t i = 0;
+  if (p.n >= V) {
+    const std::int64_t tail = p.n % V;
+    const bool dots_tail = tail != 0 && tail <= V / 2 && !p.trans_a && p.k >= V;
+    GemmProblem<T> body = p;
+    if (dots_tail) body.n -= tail;
+    for (; i + 4 <= body.m; i += 4) rows_strip<T, 4, 2>(body, i);
+    for (; i < body.m; ++i) rows_strip<T, 1, 4>(body, i);
+    if (dots_tail) dots_columns(p, body.n, scratch);
+    return;
+  }
+  scratch.assign(static_cast<std::size_t>(p.k * V), T(0));
+  for (std::int64_t l = 0; l < p.k; ++l) std::memcpy(&scratch[l * V], p.b + l * p.ldb, p.n * sizeof(T));
+  for (; i + 4 <= p.m; i += 4) rows_narrow<T, 4>(p, i, scratch.data());
+  for (; i < p.m; ++i) rows_narrow<T, 1>(p, i, scratch.data());
+}
+
 // --- choosing the form ---
 
 // op(X) copied row-major into `packed` (X (rows, cols) after op), for the layouts neither form reads.
@@ -381,6 +418,9 @@ NNLAB_GEMM_INLINE void outer_product(const GemmProblem<T>& p, std::vector<T>& sc
 // (K·N moves against 16·K·N multiply-adds) is amortised and rows tiles win: BM_SmallVsBlockedF64
 // /small with B transposed went from 1.9 to 0.9 us at 32^3 and from 13.3 to 6.5 us at 64^3.
 constexpr std::int64_t kPackRowsF64 = 16;
+// float32 likewise from this many rows: BM_Mid, 1 thread, 500x50x50 with B transposed (x · Wᵀ
+// of W6's middle layer) took 43 us in dots tiles against 32 us with B plain.
+constexpr std::int64_t kPackRowsF32 = 64;
 
 template <typename T>
 NNLAB_GEMM_INLINE void small_product(const GemmProblem<T>& p) {
@@ -398,9 +438,9 @@ NNLAB_GEMM_INLINE void small_product(const GemmProblem<T>& p) {
     q.b = p.a, q.ldb = p.lda, q.trans_b = !p.trans_a;
     q.ldc = q.n;
   }
-  if (q.trans_b && (q.k < kWidth<T> || (sizeof(T) == 8 && q.m >= kPackRowsF64))) {
+  if (q.trans_b && (q.k < kWidth<T> || q.m >= (sizeof(T) == 8 ? kPackRowsF64 : kPackRowsF32))) {
     // Use rows on a copy of Bᵀ (K x N) when dot products are shorter than a vector (most lanes
-    // would idle) or, in float64, when enough rows share the copy (see kPackRowsF64).
+    // would idle) or when enough rows share the copy (see kPackRowsF64, kPackRowsF32).
     q.b = pack(q.b, q.ldb, true, q.k, q.n, packed);
     q.ldb = q.n;
     q.trans_b = false;
