@@ -276,7 +276,8 @@ void through_dispatch(const GemmProblem<float>& p) {
     return trans ? ConstView{data, DType::f32, Shape{cols, rows}, Shape{ld, 1}}
                  : ConstView{data, DType::f32, Shape{rows, cols}, Shape{ld, 1}};
   };
-  const ConstView bias = p.bias == nullptr ? ConstView{} : ConstView{p.bias, DType::f32, Shape{p.n}, Shape{p.bias_stride}};
+  const ConstView bias =
+      p.bias == nullptr ? ConstView{} : ConstView{p.bias, DType::f32, Shape{p.n}, Shape{p.bias_stride}};
   gemm(view(p.a, p.trans_a, p.m, p.k, p.lda), p.trans_a ? Transpose::yes : Transpose::no,
        view(p.b, p.trans_b, p.k, p.n, p.ldb), p.trans_b ? Transpose::yes : Transpose::no,
        MutView{p.c, DType::f32, Shape{p.m, p.n}, Shape{p.ldc, 1}}, p.alpha, p.beta, bias);

@@ -38,12 +38,13 @@ constexpr std::int64_t kNarrowMax = 100;
 constexpr std::int64_t kNarrowMinRows = 256;
 // Products of at least kMinSplitFlops, or writing at least kMinSplitOutput elements of C, are
 // split here into one part per thread, each part run by its backend on that thread alone (for
-// sgemm only below its own team, cpu::kSgemmMinTeamFlops). Measured on 2 cores with bench_workloads: sgemm's team made
-// W6's 1000x50x50 products and W9's 100x3072x10 ones slower than one thread (its threading is
-// tuned for large products), while the split gained 23 % on W6 and W2 and took a third off W9's
-// forward and backward time. Splitting W6's 1000x50 outer products (K = 1) too gained another
-// 8 %: each thread then writes the half of the rows that the next split product and elementwise
-// op read on that thread. Below both thresholds waking a thread costs more than it saves.
+// sgemm only below its own team, cpu::kSgemmMinTeamFlops). Measured on 2 cores with
+// bench_workloads: sgemm's team made W6's 1000x50x50 products and W9's 100x3072x10 ones slower
+// than one thread (its threading is tuned for large products), while the split gained 23 % on
+// W6 and W2 and took a third off W9's forward and backward time. Splitting W6's 1000x50 outer
+// products (K = 1) too gained another 8 %: each thread then writes the half of the rows that the
+// next split product and elementwise op read on that thread. Below both thresholds waking a
+// thread costs more than it saves.
 constexpr double kMinSplitFlops = 2e6;
 constexpr std::int64_t kMinSplitOutput = 1 << 15;
 // Split parts are whole multiples of this many columns (a cache line of float32 C) when C is
