@@ -225,11 +225,10 @@ TEST(DataLoader, PrefetchesOnlyWhenItPays) {
   // indexed() rows are 2 floats: 8 KiB batches are gathered inline, 64 KiB ones ahead when a
   // core is free for the worker, and with a transform always; an explicit choice wins.
   const int threads = num_threads();
-  const bool spare_core = static_cast<int>(std::thread::hardware_concurrency()) > 1;
   set_num_threads(1);
   EXPECT_FALSE(DataLoader(indexed(10000), {.batch_size = 1024}).prefetches());
-  EXPECT_EQ(DataLoader(indexed(10000), {.batch_size = 8192}).prefetches(), spare_core);
-  set_num_threads(static_cast<int>(std::thread::hardware_concurrency()));
+  EXPECT_EQ(DataLoader(indexed(10000), {.batch_size = 8192}).prefetches(), num_cores() > 1);
+  set_num_threads(num_cores());
   EXPECT_FALSE(DataLoader(indexed(10000), {.batch_size = 8192}).prefetches());
   set_num_threads(threads);
   EXPECT_TRUE(DataLoader(indexed(100), {.batch_size = 4, .transform = [](Batch b, Rng&) { return b; }}).prefetches());

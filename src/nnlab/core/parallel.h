@@ -12,6 +12,8 @@ namespace nnlab {
 // Threads used by parallel_for and by oneDNN; defaults to the number of cores.
 int num_threads();
 void set_num_threads(int threads);
+// Cores this process may run on (its CPU affinity, as the default thread count counts them).
+int num_cores();
 
 // Calls fn(begin, end) on disjoint chunks that cover [begin, end). Each chunk is at least
 // `grain` long, so the split (and any float summation order inside fn) depends only on the

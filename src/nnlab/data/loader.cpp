@@ -32,7 +32,7 @@ DataLoader::DataLoader(const Dataset& dataset, LoaderOptions options)
                                      : dataset_.inputs.numel() / dataset_.size() *
                                            static_cast<std::int64_t>(dtype_size(dataset_.inputs.dtype()));
   const std::int64_t batch_bytes = std::min(options_.batch_size, dataset_.size()) * example_bytes;
-  const bool spare_core = static_cast<int>(std::thread::hardware_concurrency()) > num_threads();
+  const bool spare_core = num_cores() > num_threads();
   prefetch_ = options_.prefetch.value_or(static_cast<bool>(options_.transform) ||
                                          (batch_bytes >= kMinPrefetchBytes && spare_core));
 }

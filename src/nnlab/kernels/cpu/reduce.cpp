@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <vector>
 
 #include "nnlab/kernels/cpu/isa.h"
 #include "nnlab/kernels/cpu/loops.h"
@@ -103,16 +102,18 @@ void sum_blocks(const T* x, const ReduceBlocks& b, double scale, T* out) {
     // One tile of columns over many rows (a Linear layer's bias gradient, (N, O) -> O) is one
     // work item: threads sum disjoint row ranges instead, and the partial sums are added in
     // range order, so the result depends on the thread count only.
-    std::vector<double> partial(static_cast<std::size_t>(parts * kReduceTile), 0.0);
+    const cpu::Scratch<double> partial(parts * kReduceTile);
     parallel_for(0, parts, 1, [&](std::int64_t begin, std::int64_t end) {
       for (std::int64_t t = begin; t < end; ++t) {
         const std::int64_t r0 = b.reduced * t / parts, r1 = b.reduced * (t + 1) / parts;
-        add(x + r0 * b.inner, r1 - r0, b.inner, b.inner, partial.data() + t * kReduceTile);
+        double* acc = partial.data() + t * kReduceTile;
+        std::fill(acc, acc + b.inner, 0.0);
+        add(x + r0 * b.inner, r1 - r0, b.inner, b.inner, acc);
       }
     });
     for (std::int64_t j = 0; j < b.inner; ++j) {
       double acc = 0;
-      for (std::int64_t t = 0; t < parts; ++t) acc += partial[t * kReduceTile + j];
+      for (std::int64_t t = 0; t < parts; ++t) acc += partial.data()[t * kReduceTile + j];
       out[j] = static_cast<T>(scale * acc);
     }
     return;
