@@ -16,6 +16,12 @@ packages=(
   libgtest-dev                       # GoogleTest: the test suite
   libbenchmark-dev                   # Google Benchmark: bench/ micro-benchmarks
   dataset-fashion-mnist              # the default dataset
+  liblapacke-dev                     # LAPACKE: the eigen-solver behind PCA of weight snapshots
+  libprotobuf-dev protobuf-compiler  # protobuf: TensorBoard event files
+  libplplot-dev plplot-driver-cairo  # PLplot with its cairo driver: PNG and SVG plots
+  fonts-dejavu-core                  # the font the plots' text is drawn in
+  libjs-chart.js                     # Chart.js: inlined into report.html's interactive charts
+  chromium                           # headless browser: the report test loads report.html in it
 )
 if [ "${NNLAB_WITH_TORCH:-0}" = 1 ]; then
   # The reference side of `make bench` and `make fixtures`; OpenBLAS so that PyTorch runs at its

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The PyTorch twin of `nnlab train CONFIG.toml`: the same experiment, built and trained with
-torch the way nnlab does it (src/nnlab/io/experiment*.cpp, train/trainer.cpp), to check that
+torch the way nnlab does it (src/nnlab/lab/experiment*.cpp, train/trainer.cpp), to check that
 nnlab reaches the accuracy PyTorch reaches on the same config.
 
 Per epoch: the training batches in a new shuffled order, in train mode, with the running

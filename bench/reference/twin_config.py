@@ -130,6 +130,7 @@ SCHEMA = {
         "threads": (0, _at_least("int", 0)),
         "log_steps": (False, Rule("bool")),
         "checkpoint_every": (1, _at_least("int", 1)),
+        "tensorboard": (True, Rule("bool")),
     },
 }
 
@@ -295,6 +296,8 @@ def _default(value):
 def resolve(root):
     """Checks a parsed TOML table (overrides applied) as nnlab does and fills every default.
     Returns {"name": ..., "data": {..., "augment": {...}}, ...}. Raises ConfigError."""
+    # [probes] only observe a run (nnlab checks its keys); the twin trains without them.
+    root = {key: value for key, value in root.items() if key != "probes"}
     config = {}
     for section, keys in SCHEMA.items():
         table = _section_table(root, section)

@@ -1,4 +1,4 @@
-"""The [data] section for the PyTorch twin, in nnlab's order (src/nnlab/io/experiment_data.cpp):
+"""The [data] section for the PyTorch twin, in nnlab's order (src/nnlab/lab/experiment_data.cpp):
 read -> split -> limit -> random labels -> normalise -> dtype; plus the training batches and
 their augmentation. Random draws use the run's seed but not nnlab's generator, so the split,
 the batch order and the augmentations are other draws from the same distributions.

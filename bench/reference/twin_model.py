@@ -1,4 +1,4 @@
-"""The [model] section for the PyTorch twin: nnlab's mlp / logistic (src/nnlab/io/experiment_model.cpp
+"""The [model] section for the PyTorch twin: nnlab's mlp / logistic (src/nnlab/lab/experiment_model.cpp
 and nn/builders.cpp: Flatten, then Linear -> [BatchNorm1d] -> activation -> [Dropout] per hidden
 width, then the output Linear) and the cnn layer list ([[model.layers]], io/config.h's LayerConfig).
 Parameter names equal nnlab's ("1.weight", "1.bias", ...), so freeze and lr_by_prefix prefixes match.

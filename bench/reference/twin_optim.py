@@ -1,5 +1,5 @@
 """The [optim] and [schedule] sections and train.loss for the PyTorch twin, with torch's own
-classes (src/nnlab/io/experiment_optim.cpp, train/objective.cpp): each nnlab optimiser and
+classes (src/nnlab/lab/experiment_optim.cpp, train/objective.cpp): each nnlab optimiser and
 schedule follows a torch.optim class of the same name, so the twin simply uses that class.
 """
 import torch

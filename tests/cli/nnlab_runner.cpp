@@ -67,10 +67,8 @@ std::filesystem::path run_folder_of(const TempDir& dir, const CommandResult& res
 std::string metrics_without_timings(const std::filesystem::path& run_folder) {
   std::string out;
   for (const std::string& line : read_lines(run_folder / "metrics.jsonl")) {
-    auto record = nlohmann::ordered_json::parse(line);
-    record.erase("epoch_seconds");
-    record.erase("seconds");
-    out += record.dump() + "\n";
+    const auto record = nlohmann::ordered_json::parse(line);
+    if (!record["tag"].get<std::string>().starts_with("time/")) out += record.dump() + "\n";
   }
   return out;
 }

@@ -27,7 +27,7 @@ std::vector<std::string> read_lines(const std::filesystem::path& path);
 // The run folder a `nnlab train` printed ("run folder: <dir>"), relative to `dir`.
 std::filesystem::path run_folder_of(const TempDir& dir, const CommandResult& result);
 
-// metrics.jsonl with the wall-time fields removed: what must be identical between two runs.
+// metrics.jsonl without its wall-time records (time/...): what must be identical between two runs.
 std::string metrics_without_timings(const std::filesystem::path& run_folder);
 
 }  // namespace nnlab::testing

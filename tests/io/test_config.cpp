@@ -282,7 +282,7 @@ TEST(Config, RejectsAnUnknownSection) {
                       "cfg.toml:3: unknown section [optimizer] (known: data, data.augment, model, optim,");
   expect_config_error("[optm]\n",
                       "cfg.toml:1: unknown section [optm] (known: data, data.augment, model, optim, "
-                      "schedule, train); did you mean 'optim'?");
+                      "schedule, train, probes); did you mean 'optim'?");
   expect_config_error("[data]\n[data.augmnet]\nflip = true\n", "cfg.toml:2: unknown section [data.augmnet]");
   expect_config_error("[data.augment.extra]\nx = 1\n", "unknown section [data.augment.extra]");
 }

@@ -28,9 +28,9 @@ struct Recorder final : train::Callback {
     ++steps;
     for (const Tensor& p : step.model->parameters()) grads_present = grads_present && p.grad().defined();
   }
-  void on_epoch_end(const train::EpochRecord& record) override {
+  void on_epoch_end(const train::EpochMetrics& metrics) override {
     ++epoch_ends;
-    lrs.push_back(record.lr);
+    lrs.push_back(metrics.get("lr"));
   }
   void on_train_end(const train::TrainResult&) override { ++ends; }
 };
@@ -52,25 +52,59 @@ TEST(Trainer, LearnsSeparableBlobsAndCallsEveryHook) {
   Blobs d;
   auto model = small_mlp(2, 3);
   optim::Adam adam(model->parameters(), {.lr = 0.05});
-  train::Trainer trainer(*model, adam, train::make_objective("auto", data::Task::classification, 3),
-                         {.epochs = 4});
+  train::Trainer trainer(*model, adam, train::make_objective("auto", data::Task::classification, 3), {.epochs = 4});
   Recorder recorder;
   trainer.add_callback(recorder);
   data::DataLoader loader(d.train, {.batch_size = 20, .seed = 0});
   const train::TrainResult result = trainer.fit(loader, d.val, d.test);
   ASSERT_EQ(result.history.size(), 4u);
-  EXPECT_EQ(result.stop_reason, "completed");
+  EXPECT_EQ(result.stop_reason, train::StopReason::completed);
   EXPECT_EQ(result.steps, 40);  // 4 epochs of 200 / 20 batches
-  EXPECT_EQ(result.history.back().steps, 40);
-  EXPECT_EQ(result.history.front().examples, 200);
-  EXPECT_GT(result.history.back().test_accuracy, 0.9);  // blobs 10 apart with stddev 1
-  EXPECT_LT(result.history.back().train_loss, result.history.front().train_loss);
+  EXPECT_EQ(result.history.back().step, 40);
+  EXPECT_GT(result.history.back().get("test/accuracy"), 0.9);  // blobs 10 apart with stddev 1
+  EXPECT_LT(result.history.back().get("train/loss"), result.history.front().get("train/loss"));
   EXPECT_EQ(recorder.begins, 1);
   EXPECT_EQ(recorder.epoch_begins, 4);
   EXPECT_EQ(recorder.steps, 40);
   EXPECT_EQ(recorder.epoch_ends, 4);
   EXPECT_EQ(recorder.ends, 1);
   EXPECT_TRUE(recorder.grads_present);
+}
+
+// Keeps every scalar record the stream hands it, and counts flushes.
+struct ScalarSink final : train::MetricsSink {
+  std::vector<train::ScalarRecord> records;
+  int flushes = 0;
+  void write(const train::ScalarRecord& record) override { records.push_back(record); }
+  void flush() override { ++flushes; }
+};
+
+TEST(Trainer, RecordsEveryNumberInTheMetricsStream) {
+  Blobs d;
+  auto model = small_mlp(2, 3);
+  optim::SGD sgd(model->parameters(), {.lr = 0.1});
+  train::Trainer trainer(*model, sgd, train::make_objective("auto", data::Task::classification, 3),
+                         {.epochs = 2, .record_steps = true});
+  ScalarSink sink;
+  trainer.metrics().add_sink(sink);
+  data::DataLoader loader(d.train, {.batch_size = 100, .seed = 0});
+  const train::TrainResult result = trainer.fit(loader, d.val, {});
+  // Per step: step/loss and step/lr; per epoch: train, lr, val and the two timings.
+  const std::vector<std::string> epoch_tags = {"train/loss",   "train/accuracy",     "lr",          "val/loss",
+                                               "val/accuracy", "time/epoch_seconds", "time/seconds"};
+  ASSERT_EQ(sink.records.size(), 2 * (2 * 2 + epoch_tags.size()));
+  EXPECT_EQ(sink.records[0].tag, "step/loss");
+  EXPECT_EQ(sink.records[0].step, 1);
+  EXPECT_EQ(sink.records[1].tag, "step/lr");
+  EXPECT_DOUBLE_EQ(sink.records[1].value, 0.1);
+  for (std::size_t i = 0; i < epoch_tags.size(); ++i) {
+    const train::ScalarRecord& record = sink.records[4 + i];
+    EXPECT_EQ(record.tag, epoch_tags[i]);
+    EXPECT_EQ(record.step, 2);
+    EXPECT_EQ(record.epoch, 1);
+    EXPECT_DOUBLE_EQ(record.value, result.history[0].get(epoch_tags[i]));
+  }
+  EXPECT_EQ(sink.flushes, 3);  // after each epoch and at the end
 }
 
 TEST(Trainer, StopsOnANonFiniteLossAndSaysWhere) {
@@ -85,7 +119,7 @@ TEST(Trainer, StopsOnANonFiniteLossAndSaysWhere) {
   EXPECT_LT(result.history.size(), 50u);
   EXPECT_NE(result.message.find("loss became"), std::string::npos) << result.message;
   EXPECT_NE(result.message.find("last finite loss"), std::string::npos) << result.message;
-  for (const auto& record : result.history) EXPECT_TRUE(std::isfinite(record.train_loss));
+  for (const auto& record : result.history) EXPECT_TRUE(std::isfinite(record.get("train/loss")));
 }
 
 TEST(Trainer, EarlyStoppingWaitsForPatienceEpochs) {
@@ -96,10 +130,10 @@ TEST(Trainer, EarlyStoppingWaitsForPatienceEpochs) {
                          {.epochs = 20, .early_stopping = 2});
   data::DataLoader loader(d.train, {.batch_size = 50, .seed = 0});
   const train::TrainResult result = trainer.fit(loader, d.val, {});
-  EXPECT_EQ(result.stop_reason, "early_stopping");
+  EXPECT_EQ(result.stop_reason, train::StopReason::early_stopping);
   EXPECT_EQ(result.history.size(), 3u);  // epoch 1 sets the best, 2 and 3 do not beat it
   EXPECT_EQ(result.best_epoch, 1);
-  EXPECT_TRUE(std::isnan(result.history.back().test_loss));  // no test split given
+  EXPECT_FALSE(result.history.back().has("test/loss"));  // no test split given
 }
 
 TEST(Trainer, StepsAnEpochScheduleOncePerEpoch) {

@@ -4,6 +4,8 @@
 // exception). Exceptions propagate to main(), which turns them into exit codes.
 #include <CLI/CLI.hpp>
 
+#include <string>
+
 namespace nnlab::cli {
 
 void add_train_command(CLI::App& app, int& status);     // nnlab train CONFIG [--set k=v]... [--out DIR] ...
@@ -11,5 +13,11 @@ void add_resume_command(CLI::App& app, int& status);    // nnlab resume RUN_DIR
 void add_eval_command(CLI::App& app, int& status);      // nnlab eval RUN_OR_CHECKPOINT
 void add_info_command(CLI::App& app, int& status);      // nnlab info CONFIG
 void add_datasets_command(CLI::App& app, int& status);  // nnlab datasets
+void add_report_command(CLI::App& app, int& status);    // nnlab report RUN_DIR
+void add_analyze_command(CLI::App& app, int& status);   // nnlab analyze pca RUN_DIR...
+
+// The command line as typed (arguments quoted where the shell would need it), for run.json.
+void set_command_line(int argc, const char* const* argv);
+const std::string& command_line();
 
 }  // namespace nnlab::cli

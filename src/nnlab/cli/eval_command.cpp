@@ -7,7 +7,7 @@
 #include "nnlab/cli/result_table.h"
 #include "nnlab/core/check.h"
 #include "nnlab/io/checkpoint.h"
-#include "nnlab/io/experiment.h"
+#include "nnlab/lab/experiment.h"
 #include "nnlab/train/evaluate.h"
 
 namespace nnlab::cli {
@@ -42,12 +42,13 @@ void add_eval_command(CLI::App& app, int& status) {
   command->add_option("--config", *config, "the experiment config (default: the run folder's config.toml)");
   command->callback([target, config, &status] {
     const Target where = locate(*target, *config);
-    io::Experiment e = io::build_experiment(io::load_config(where.config));
+    lab::Experiment e = lab::build_experiment(io::load_config(where.config));
     io::load_model(*e.model, where.checkpoint.string());
     const auto objective = train::make_objective(e.config.train.loss, e.data.train.task, e.data.train.num_classes,
                                                  e.config.train.label_smoothing);
     std::vector<SplitResult> rows;
-    for (const auto& [name, split] : {std::pair{"train", &e.data.train}, {"val", &e.data.val}, {"test", &e.data.test}}) {
+    for (const auto& [name, split] :
+         {std::pair{"train", &e.data.train}, {"val", &e.data.val}, {"test", &e.data.test}}) {
       if (split->size() == 0) continue;
       const train::Evaluation result = train::evaluate(*e.model, *split, objective, e.config.train.eval_batch_size);
       rows.push_back({name, result.loss, result.accuracy, result.examples});

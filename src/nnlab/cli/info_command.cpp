@@ -4,10 +4,10 @@
 
 #include <fmt/format.h>
 
+#include "nnlab/analysis/linear_regions.h"
 #include "nnlab/cli/commands.h"
 #include "nnlab/io/config.h"
-#include "nnlab/io/experiment.h"
-#include "nnlab/nn/summary.h"
+#include "nnlab/lab/experiment.h"
 
 namespace nnlab::cli {
 
@@ -19,13 +19,20 @@ void add_info_command(CLI::App& app, int& status) {
   command->add_option("config", *config_path, "the experiment's TOML file")->required()->check(CLI::ExistingFile);
   command->add_option("--set", *overrides, "override a config key (repeatable)")->allow_extra_args(false);
   command->callback([config_path, overrides, &status] {
-    const io::Experiment e = io::build_experiment(io::load_config(*config_path, *overrides));
-    std::vector<std::int64_t> input{1};
-    for (std::int64_t size : e.example_shape) input.push_back(size);
-    std::cout << fmt::format("{}: {} on {} ({} train / {} val / {} test examples)\n", *config_path,
-                             e.config.model.type, e.config.data.dataset, e.data.train.size(), e.data.val.size(),
-                             e.data.test.size())
-              << nn::summary(*e.model, Shape(std::span<const std::int64_t>(input)), e.data.train.inputs.dtype());
+    const lab::Experiment e = lab::build_experiment(io::load_config(*config_path, *overrides));
+    std::cout << fmt::format("{}: {} on {} ({} train / {} val / {} test examples)\n", *config_path, e.config.model.type,
+                             e.config.data.dataset, e.data.train.size(), e.data.val.size(), e.data.test.size())
+              << lab::model_summary(e);
+    const io::ModelConfig& m = e.config.model;
+    if (m.type == "mlp" && m.hidden.size() == 1 && m.activation == "relu") {
+      // E6: n1 ReLU units cut the n0-dimensional input space into at most this many linear pieces.
+      const std::int64_t inputs = e.example_shape.numel(), units = m.hidden.front();
+      const analysis::RegionBound bound = analysis::linear_region_bound(inputs, units);
+      std::cout << fmt::format(
+          "linear regions: at most {} (sum over k = 0..min(n0, n1) of C(n1, k), n0 = {} inputs, "
+          "n1 = {} ReLU units)\n",
+          bound.exact, inputs, units);
+    }
     status = 0;
   });
 }
@@ -33,7 +40,7 @@ void add_info_command(CLI::App& app, int& status) {
 void add_datasets_command(CLI::App& app, int& status) {
   CLI::App* command = app.add_subcommand("datasets", "List the datasets nnlab reads or generates, and from where");
   command->callback([&status] {
-    std::cout << io::describe_datasets();
+    std::cout << lab::describe_datasets();
     status = 0;
   });
 }

@@ -11,14 +11,17 @@
 #include "nnlab/core/error.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"nnlab: a deep-learning laboratory. Runs the experiments described in TOML configs and "
-               "writes their logs, checkpoints and summaries to run folders.",
-               "nnlab"};
+  CLI::App app{
+      "nnlab: a deep-learning laboratory. Runs the experiments described in TOML configs and "
+      "writes their logs, checkpoints and summaries to run folders.",
+      "nnlab"};
   app.set_version_flag("--version", "nnlab " NNLAB_VERSION);
   app.require_subcommand(1);
+  nnlab::cli::set_command_line(argc, argv);
   int status = 0;
   for (const auto add : {nnlab::cli::add_train_command, nnlab::cli::add_resume_command, nnlab::cli::add_eval_command,
-                         nnlab::cli::add_info_command, nnlab::cli::add_datasets_command}) {
+                         nnlab::cli::add_info_command, nnlab::cli::add_datasets_command, nnlab::cli::add_report_command,
+                         nnlab::cli::add_analyze_command}) {
     add(app, status);
   }
   try {

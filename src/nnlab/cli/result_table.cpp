@@ -22,14 +22,14 @@ std::string split_table(const std::vector<SplitResult>& rows) {
   return out;
 }
 
-std::string result_table(const io::RunOutcome& outcome) {
+std::string result_table(const lab::RunOutcome& outcome) {
   const train::TrainResult& result = outcome.result;
   if (result.history.empty()) return fmt::format("no epoch completed\nrun folder: {}\n", outcome.folder.string());
-  const train::EpochRecord& last = result.history.back();
-  std::string out = fmt::format("\nafter epoch {} ({}):\n", last.epoch, result.stop_reason);
-  out += split_table({{"train", last.train_loss, last.train_accuracy, outcome.train_examples},
-                      {"val", last.val_loss, last.val_accuracy, outcome.val_examples},
-                      {"test", last.test_loss, last.test_accuracy, outcome.test_examples}});
+  const train::EpochMetrics& last = result.history.back();
+  std::string out = fmt::format("\nafter epoch {} ({}):\n", last.epoch, train::to_string(result.stop_reason));
+  out += split_table({{"train", last.get("train/loss"), last.get("train/accuracy"), outcome.train_examples},
+                      {"val", last.get("val/loss"), last.get("val/accuracy"), outcome.val_examples},
+                      {"test", last.get("test/loss"), last.get("test/accuracy"), outcome.test_examples}});
   out += fmt::format("training time {:.1f} s, {} optimiser steps, {} parameters\nrun folder: {}\n", result.seconds,
                      result.steps, outcome.parameters, outcome.folder.string());
   return out;

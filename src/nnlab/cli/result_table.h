@@ -2,13 +2,13 @@
 // The tables the commands print: a run's final numbers, and an evaluation's.
 #include <string>
 
-#include "nnlab/io/experiment.h"
+#include "nnlab/lab/experiment.h"
 
 namespace nnlab::cli {
 
 // One row per split (train, val, test) with loss and accuracy, then time, steps, parameters
 // and the run folder.
-std::string result_table(const io::RunOutcome& outcome);
+std::string result_table(const lab::RunOutcome& outcome);
 
 // A table of loss and accuracy per named split.
 struct SplitResult {

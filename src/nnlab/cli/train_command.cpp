@@ -14,12 +14,12 @@
 #include "nnlab/cli/commands.h"
 #include "nnlab/cli/result_table.h"
 #include "nnlab/io/config.h"
-#include "nnlab/io/experiment.h"
+#include "nnlab/lab/experiment.h"
 
 namespace nnlab::cli {
 namespace {
 
-int report(const io::RunOutcome& outcome) {
+int report(const lab::RunOutcome& outcome) {
   std::cout << result_table(outcome) << std::flush;
   if (!outcome.result.diverged()) return 0;
   std::fprintf(stderr, "nnlab: training stopped: %s; the logs and the last good checkpoint are in %s\n",
@@ -37,7 +37,9 @@ const CLI::Validator kWholeNumber(
     },
     "N >= 0");
 
-io::RunOptions progress_options() { return {.progress = &std::cout, .terminal = isatty(STDOUT_FILENO) == 1}; }
+lab::RunOptions progress_options() {
+  return {.progress = &std::cout, .terminal = isatty(STDOUT_FILENO) == 1, .command = command_line()};
+}
 
 }  // namespace
 
@@ -59,9 +61,7 @@ void add_train_command(CLI::App& app, int& status) {
       ->type_name("KEY=VALUE");
   command->add_option("--out", flags->out, "parent folder of the run folder (config key `out`, default runs)")
       ->type_name("DIR");
-  command->add_option("--seed", flags->seed, "the run's seed (config key `seed`)")
-      ->type_name("N")
-      ->check(kWholeNumber);
+  command->add_option("--seed", flags->seed, "the run's seed (config key `seed`)")->type_name("N")->check(kWholeNumber);
   command->add_option("--threads", flags->threads, "threads to use, 0 = every core (config key `train.threads`)")
       ->type_name("N")
       ->check(kWholeNumber);
@@ -75,7 +75,7 @@ void add_train_command(CLI::App& app, int& status) {
     std::cout << fmt::format("nnlab train {}: {} on {}, {} epochs\n", flags->config, config.model.type,
                              config.data.dataset, config.train.epochs)
               << std::flush;
-    status = report(io::run_experiment(config, progress_options()));
+    status = report(lab::run_experiment(config, progress_options()));
   });
 }
 
@@ -83,7 +83,7 @@ void add_resume_command(CLI::App& app, int& status) {
   auto dir = std::make_shared<std::string>();
   CLI::App* command = app.add_subcommand("resume", "Continue an interrupted run from its last checkpoint");
   command->add_option("run", *dir, "the run folder (runs/<name>-<timestamp>)")->required();
-  command->callback([dir, &status] { status = report(io::resume_experiment(*dir, progress_options())); });
+  command->callback([dir, &status] { status = report(lab::resume_experiment(*dir, progress_options())); });
 }
 
 }  // namespace nnlab::cli

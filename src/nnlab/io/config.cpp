@@ -36,26 +36,16 @@ struct Overloaded : Fns... {
 
 std::string type_noun(const toml::node& node) {
   switch (node.type()) {
-    case toml::node_type::string:
-      return "a string";
-    case toml::node_type::integer:
-      return "an integer";
-    case toml::node_type::floating_point:
-      return "a float";
-    case toml::node_type::boolean:
-      return "a boolean";
-    case toml::node_type::date:
-      return "a date";
-    case toml::node_type::time:
-      return "a time";
-    case toml::node_type::date_time:
-      return "a date-time";
-    case toml::node_type::array:
-      return "an array";
-    case toml::node_type::table:
-      return "a table";
-    case toml::node_type::none:
-      break;
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a float";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::date: return "a date";
+    case toml::node_type::time: return "a time";
+    case toml::node_type::date_time: return "a date-time";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::table: return "a table";
+    case toml::node_type::none: break;
   }
   return "nothing";
 }
@@ -150,9 +140,12 @@ class Reader {
     const std::vector<std::string> known = known_names(section);
     const std::string hint = schema::did_you_mean(key.str(), known);
     if (node.is_table()) {
-      const auto sections = schema::sections();
-      fail(fmt::format("{}: unknown section [{}] (known: {}){}", where(key, node), child,
-                       fmt::join(sections.begin() + 1, sections.end(), ", "), hint));
+      std::vector<std::string_view> sections;  // probes' own sections are listed as [probes] keys
+      for (std::string_view name : schema::sections()) {
+        if (!name.empty() && !name.starts_with("probes.")) sections.push_back(name);
+      }
+      fail(fmt::format("{}: unknown section [{}] (known: {}){}", where(key, node), child, fmt::join(sections, ", "),
+                       hint));
     }
     const std::string place = section.empty() ? "at the top level" : fmt::format("in [{}]", section);
     fail(fmt::format("{}: unknown key '{}' {} (known: {}){}", where(key, node), key.str(), place,
@@ -185,7 +178,8 @@ class Reader {
     } else {
       wrong_type(node, label, "a number");
     }
-    if (!in_bounds(value, rule) && !schema::is_whole_count(rule, value)) out_of_range(node, label, schema::expectation(slot, rule));
+    if (!in_bounds(value, rule) && !schema::is_whole_count(rule, value))
+      out_of_range(node, label, schema::expectation(slot, rule));
     return value;
   }
 
@@ -370,13 +364,34 @@ std::string layer_toml(LayerConfig layer) {
   return text;
 }
 
+// `[probes] name = true` is shorthand for `[probes.name] enabled = true`, and a table of a
+// probe's options turns it on unless it says `enabled = false`.
+void expand_probe_switches(toml::table& root) {
+  auto* probes = root.get_as<toml::table>("probes");
+  if (probes == nullptr) return;
+  for (std::string_view section : schema::sections()) {
+    if (!section.starts_with("probes.")) continue;
+    const std::string_view name = section.substr(std::string_view("probes.").size());
+    toml::node* node = probes->get(name);
+    if (node == nullptr) continue;
+    if (const auto* on = node->as_boolean()) {
+      const bool enabled = on->get();
+      probes->insert_or_assign(name, toml::table{{"enabled", enabled}});
+    } else if (auto* table = node->as_table(); table != nullptr && !table->contains("enabled")) {
+      table->insert("enabled", true);
+    }
+  }
+}
+
 }  // namespace
 
 ExperimentConfig parse_config(std::string_view text, const std::string& source,
                               const std::vector<std::string>& overrides) {
   toml::table root = parse_document(text, source);
+  expand_probe_switches(root);  // before the overrides too, so --set probes.x.every=2 finds a table
   OverrideOrigins origins;
   for (std::size_t i = 0; i < overrides.size(); ++i) apply_override(root, overrides[i], i, origins);
+  expand_probe_switches(root);
   return Reader(source, origins).read(root);
 }
 

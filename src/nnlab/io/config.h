@@ -149,8 +149,58 @@ struct TrainConfig {
   std::int64_t threads = 0;           // 0: every core
   bool log_steps = false;             // also write one record per optimiser step
   std::int64_t checkpoint_every = 1;  // write model.safetensors every N epochs (>= 1)
+  bool tensorboard = true;            // write tb/events.out.tfevents.* for TensorBoard
 
   bool operator==(const TrainConfig&) const = default;
+};
+
+// [probes]: what a run measures beyond loss and accuracy. Each probe is off unless turned on:
+// `grad_norms = true` (its defaults) or a table of its options (`grad_norms = { every = 10 }`
+// turns it on too; `enabled = false` in the table keeps it off). Probes that evaluate the model
+// on data use the split `split`, after every `every` epochs and always after the last one
+// (every = 0: after the last only).
+struct ProbesConfig {
+  std::string split = "test";  // test, val or train (an empty split falls back: test -> val -> train)
+  struct GradNorms {
+    bool enabled = false;
+    std::int64_t every = 1;  // optimiser steps between records (>= 1)
+    bool operator==(const GradNorms&) const = default;
+  } grad_norms;
+  struct WeightNorms {
+    bool enabled = false;
+    bool operator==(const WeightNorms&) const = default;
+  } weight_norms;
+  struct Snapshots {
+    bool enabled = false;
+    std::int64_t every = 100;  // optimiser steps between snapshots (>= 1); the first is taken at step 0
+    bool evaluate = true;      // record the loss and accuracy on `split` with each snapshot
+    bool operator==(const Snapshots&) const = default;
+  } snapshots;
+  struct Evaluating {  // sensitivity, decision_boundary, confusion, misclassified, ...
+    bool enabled = false;
+    std::int64_t every = 0;  // epochs between records (0: after the last epoch only)
+    bool operator==(const Evaluating&) const = default;
+  } sensitivity, confusion, weight_images;
+  struct DecisionBoundary {
+    bool enabled = false;
+    std::int64_t every = 0;
+    std::int64_t resolution = 200;  // grid cells per side (>= 2)
+    bool operator==(const DecisionBoundary&) const = default;
+  } decision_boundary;
+  struct Misclassified {
+    bool enabled = false;
+    std::int64_t every = 0;
+    std::int64_t count = 36;  // examples shown (>= 1)
+    bool operator==(const Misclassified&) const = default;
+  } misclassified;
+  struct TrueClassProbability {
+    bool enabled = false;
+    std::int64_t every = 0;
+    std::int64_t buckets = 20;  // histogram buckets over [0, 1] (>= 1)
+    bool operator==(const TrueClassProbability&) const = default;
+  } true_class_probability;
+
+  bool operator==(const ProbesConfig&) const = default;
 };
 
 struct ExperimentConfig {
@@ -162,6 +212,7 @@ struct ExperimentConfig {
   OptimConfig optim;
   ScheduleConfig schedule;
   TrainConfig train;
+  ProbesConfig probes;
 
   bool operator==(const ExperimentConfig&) const = default;
 };

@@ -25,7 +25,25 @@ Slot at_layer(LayerConfig& layer) {
   return &(layer.*Member);
 }
 
-constexpr std::string_view kSections[] = {"", "data", "data.augment", "model", "optim", "schedule", "train"};
+constexpr std::string_view kSections[] = {"",
+                                          "data",
+                                          "data.augment",
+                                          "model",
+                                          "optim",
+                                          "schedule",
+                                          "train",
+                                          "probes",
+                                          "probes.grad_norms",
+                                          "probes.weight_norms",
+                                          "probes.snapshots",
+                                          "probes.sensitivity",
+                                          "probes.decision_boundary",
+                                          "probes.confusion",
+                                          "probes.misclassified",
+                                          "probes.true_class_probability",
+                                          "probes.weight_images"};
+constexpr std::string_view kProbeSplits[] = {"test", "val", "train"};
+using Probes = ProbesConfig;
 
 constexpr std::string_view kDatasets[] = {"fashion-mnist", "mnist", "cifar10", "cifar100", "csv",
                                           "image-folder",  "map",   "spirals", "moons",    "circles",
@@ -155,6 +173,57 @@ const KeySpec kKeys[] = {
     {"train", "log_steps", at<&Exp::train, &TrainConfig::log_steps>, kAny, "also log every optimiser step"},
     {"train", "checkpoint_every", at<&Exp::train, &TrainConfig::checkpoint_every>, at_least(1),
      "write model.safetensors every N epochs"},
+    {"train", "tensorboard", at<&Exp::train, &TrainConfig::tensorboard>, kAny, "write TensorBoard event files in tb/"},
+
+    {"probes", "split", at<&Exp::probes, &Probes::split>, one_of(kProbeSplits), "the data probes evaluate on"},
+    {"probes.grad_norms", "enabled", at<&Exp::probes, &Probes::grad_norms, &Probes::GradNorms::enabled>, kAny,
+     "L2 norm of every parameter's and layer's gradient"},
+    {"probes.grad_norms", "every", at<&Exp::probes, &Probes::grad_norms, &Probes::GradNorms::every>, at_least(1),
+     "optimiser steps between records"},
+    {"probes.weight_norms", "enabled", at<&Exp::probes, &Probes::weight_norms, &Probes::WeightNorms::enabled>, kAny,
+     "L2 norm of every parameter and layer, per epoch"},
+    {"probes.snapshots", "enabled", at<&Exp::probes, &Probes::snapshots, &Probes::Snapshots::enabled>, kAny,
+     "every weight, saved in snapshots/ (for PCA)"},
+    {"probes.snapshots", "every", at<&Exp::probes, &Probes::snapshots, &Probes::Snapshots::every>, at_least(1),
+     "optimiser steps between snapshots"},
+    {"probes.snapshots", "evaluate", at<&Exp::probes, &Probes::snapshots, &Probes::Snapshots::evaluate>, kAny,
+     "record loss and accuracy on probes.split with each snapshot"},
+    {"probes.sensitivity", "enabled", at<&Exp::probes, &Probes::sensitivity, &Probes::Evaluating::enabled>, kAny,
+     "mean norm of d(loss)/d(input)"},
+    {"probes.sensitivity", "every", at<&Exp::probes, &Probes::sensitivity, &Probes::Evaluating::every>, at_least(0),
+     "epochs between records (0: after the last)"},
+    {"probes.decision_boundary", "enabled",
+     at<&Exp::probes, &Probes::decision_boundary, &Probes::DecisionBoundary::enabled>, kAny,
+     "predicted class over the plane (2 inputs)"},
+    {"probes.decision_boundary", "every",
+     at<&Exp::probes, &Probes::decision_boundary, &Probes::DecisionBoundary::every>, at_least(0),
+     "epochs between records (0: after the last)"},
+    {"probes.decision_boundary", "resolution",
+     at<&Exp::probes, &Probes::decision_boundary, &Probes::DecisionBoundary::resolution>, at_least(2),
+     "grid cells per side"},
+    {"probes.confusion", "enabled", at<&Exp::probes, &Probes::confusion, &Probes::Evaluating::enabled>, kAny,
+     "confusion matrix"},
+    {"probes.confusion", "every", at<&Exp::probes, &Probes::confusion, &Probes::Evaluating::every>, at_least(0),
+     "epochs between records (0: after the last)"},
+    {"probes.misclassified", "enabled", at<&Exp::probes, &Probes::misclassified, &Probes::Misclassified::enabled>, kAny,
+     "a grid of misclassified images"},
+    {"probes.misclassified", "every", at<&Exp::probes, &Probes::misclassified, &Probes::Misclassified::every>,
+     at_least(0), "epochs between records (0: after the last)"},
+    {"probes.misclassified", "count", at<&Exp::probes, &Probes::misclassified, &Probes::Misclassified::count>,
+     at_least(1), "images shown"},
+    {"probes.true_class_probability", "enabled",
+     at<&Exp::probes, &Probes::true_class_probability, &Probes::TrueClassProbability::enabled>, kAny,
+     "histograms of the true class's probability"},
+    {"probes.true_class_probability", "every",
+     at<&Exp::probes, &Probes::true_class_probability, &Probes::TrueClassProbability::every>, at_least(0),
+     "epochs between records (0: after the last)"},
+    {"probes.true_class_probability", "buckets",
+     at<&Exp::probes, &Probes::true_class_probability, &Probes::TrueClassProbability::buckets>, at_least(1),
+     "histogram buckets over [0, 1]"},
+    {"probes.weight_images", "enabled", at<&Exp::probes, &Probes::weight_images, &Probes::Evaluating::enabled>, kAny,
+     "the first layer's weight rows as images"},
+    {"probes.weight_images", "every", at<&Exp::probes, &Probes::weight_images, &Probes::Evaluating::every>, at_least(0),
+     "epochs between records (0: after the last)"},
 };
 
 constexpr std::string_view kConv[] = {"conv"};
@@ -274,31 +343,32 @@ std::string kind_noun(const Slot& slot) {
 }
 
 std::string format_value(const Slot& slot, const Rule& rule) {
-  return std::visit(
-      Overloaded{
-          [](bool* value) { return std::string(*value ? "true" : "false"); },
-          [](std::int64_t* value) { return fmt::format("{}", *value); },
-          [](std::uint64_t* value) { return fmt::format("{}", *value); },
-          [&](double* value) {
-            return is_whole_count(rule, *value) ? fmt::format("{:.0f}", *value) : format_float(*value);
-          },
-          [](std::string* value) { return quote(*value); },
-          [](std::vector<std::int64_t>* values) { return fmt::format("[{}]", fmt::join(*values, ", ")); },
-          [](std::vector<std::string>* values) {
-            std::vector<std::string> quoted;
-            for (const std::string& value : *values) quoted.push_back(quote(value));
-            return fmt::format("[{}]", fmt::join(quoted, ", "));
-          },
-          [](PrefixRates* rates) {
-            std::vector<std::string> entries;
-            for (const auto& [prefix, lr] : *rates) entries.push_back(format_key(prefix) + " = " + format_float(lr));
-            return entries.empty() ? std::string("{}") : fmt::format("{{ {} }}", fmt::join(entries, ", "));
-          },
-          [](std::vector<LayerConfig>*) -> std::string {
-            throw InternalError("format_value: layers are written as [[model.layers]] tables");
-          },
-      },
-      slot);
+  return std::visit(Overloaded{
+                        [](bool* value) { return std::string(*value ? "true" : "false"); },
+                        [](std::int64_t* value) { return fmt::format("{}", *value); },
+                        [](std::uint64_t* value) { return fmt::format("{}", *value); },
+                        [&](double* value) {
+                          return is_whole_count(rule, *value) ? fmt::format("{:.0f}", *value) : format_float(*value);
+                        },
+                        [](std::string* value) { return quote(*value); },
+                        [](std::vector<std::int64_t>* values) { return fmt::format("[{}]", fmt::join(*values, ", ")); },
+                        [](std::vector<std::string>* values) {
+                          std::vector<std::string> quoted;
+                          for (const std::string& value : *values) quoted.push_back(quote(value));
+                          return fmt::format("[{}]", fmt::join(quoted, ", "));
+                        },
+                        [](PrefixRates* rates) {
+                          std::vector<std::string> entries;
+                          for (const auto& [prefix, lr] : *rates)
+                            entries.push_back(format_key(prefix) + " = " + format_float(lr));
+                          return entries.empty() ? std::string("{}")
+                                                 : fmt::format("{{ {} }}", fmt::join(entries, ", "));
+                        },
+                        [](std::vector<LayerConfig>*) -> std::string {
+                          throw InternalError("format_value: layers are written as [[model.layers]] tables");
+                        },
+                    },
+                    slot);
 }
 
 std::string format_float(double value) {
@@ -312,27 +382,13 @@ std::string quote(std::string_view text) {
   std::string out = "\"";
   for (const char c : text) {
     switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\f': out += "\\f"; break;
+      case '\r': out += "\\r"; break;
       default:
         // TOML forbids the other control characters (and DEL) raw in a basic string.
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {

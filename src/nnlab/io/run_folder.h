@@ -1,6 +1,6 @@
 #pragma once
 // A run folder, runs/<name>-<timestamp>/, and the files in it. Every file is written whole
-// (a temporary name, then rename) except the two logs, which grow one complete line at a time.
+// (a temporary name, then rename) except the logs, which grow by complete lines.
 #include <filesystem>
 #include <string>
 
@@ -19,7 +19,10 @@ class RunFolder {
   std::filesystem::path config() const { return dir_ / "config.toml"; }
   std::filesystem::path metrics_jsonl() const { return dir_ / "metrics.jsonl"; }
   std::filesystem::path metrics_csv() const { return dir_ / "metrics.csv"; }
-  std::filesystem::path steps_jsonl() const { return dir_ / "steps.jsonl"; }
+  std::filesystem::path probes_jsonl() const { return dir_ / "probes.jsonl"; }
+  std::filesystem::path plots() const { return dir_ / "plots"; }
+  std::filesystem::path tensorboard() const { return dir_ / "tb"; }
+  std::filesystem::path report() const { return dir_ / "report.html"; }
   std::filesystem::path model() const { return dir_ / "model.safetensors"; }
   std::filesystem::path optimizer() const { return dir_ / "optimizer.safetensors"; }
   std::filesystem::path state() const { return dir_ / "state.json"; }  // where a resume starts

@@ -5,34 +5,21 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "nnlab/core/check.h"
 #include "nnlab/io/atomic_file.h"
 #include "nnlab/io/checkpoint.h"
+#include "nnlab/io/metrics_log.h"
+#include "nnlab/io/safetensors.h"
 
 namespace nnlab::io {
 namespace {
-
-constexpr const char* kCsvHeader =
-    "epoch,train_loss,train_accuracy,val_loss,val_accuracy,test_loss,test_accuracy,lr,steps,examples,"
-    "epoch_seconds,seconds";
-
-nlohmann::ordered_json number_or_null(double value) {
-  return std::isfinite(value) ? nlohmann::ordered_json(value) : nlohmann::ordered_json(nullptr);
-}
-
-std::string csv_cell(double value) { return std::isfinite(value) ? fmt::format("{}", value) : std::string(); }
-
-std::string csv_row(const train::EpochRecord& r) {
-  return fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}", r.epoch, csv_cell(r.train_loss),
-                     csv_cell(r.train_accuracy), csv_cell(r.val_loss), csv_cell(r.val_accuracy),
-                     csv_cell(r.test_loss), csv_cell(r.test_accuracy), csv_cell(r.lr), r.steps, r.examples,
-                     csv_cell(r.epoch_seconds), csv_cell(r.seconds));
-}
 
 std::vector<std::string> read_lines(const std::filesystem::path& path) {
   std::vector<std::string> lines;
@@ -52,47 +39,51 @@ void truncate_log(const std::filesystem::path& path, std::int64_t last_epoch, Ep
   write_file_atomically(path.string(), kept);
 }
 
-// A line that does not read as nnlab wrote it (a damaged or hand-edited log) counts as past
-// every epoch, so resume drops it instead of failing on it.
-constexpr std::int64_t kUnreadable = std::numeric_limits<std::int64_t>::max();
-
-std::int64_t json_epoch(const std::string& line) {
-  const auto record = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (!record.is_object() || !record.contains("epoch")) return kUnreadable;
-  return record["epoch"].is_number_integer() ? record["epoch"].get<std::int64_t>() : kUnreadable;
+bool whole_number(std::string_view text, std::int64_t& value) {
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return !text.empty() && error == std::errc() && end == text.data() + text.size();
 }
 
+// The epoch column of metrics.csv (tag,step,epoch,value; a tag with a comma is quoted); the
+// header counts as epoch 0. A line that does not read as nnlab wrote it counts as past every
+// epoch, so resume drops it.
 std::int64_t csv_epoch(const std::string& line) {
-  if (line.starts_with("epoch")) return 0;  // the header
-  std::int64_t epoch = 0;
-  const std::string_view field(line.data(), std::min(line.find(','), line.size()));
-  const auto [end, error] = std::from_chars(field.data(), field.data() + field.size(), epoch);
-  return error == std::errc() && end == field.data() + field.size() ? epoch : kUnreadable;
+  constexpr std::int64_t kUnreadable = std::numeric_limits<std::int64_t>::max();
+  if (line == kScalarCsvHeader) return 0;
+  std::size_t tag_end = 0;
+  if (line.starts_with('"')) {  // "" inside quotes is one quote
+    for (tag_end = 1; tag_end < line.size(); ++tag_end) {
+      if (line[tag_end] == '"' && (tag_end + 1 == line.size() || line[tag_end + 1] != '"')) break;
+      if (line[tag_end] == '"') ++tag_end;
+    }
+    ++tag_end;
+  } else {
+    tag_end = line.find(',');
+  }
+  if (tag_end == 0 || tag_end >= line.size() || line[tag_end] != ',') return kUnreadable;
+  const std::string_view rest = std::string_view(line).substr(tag_end + 1);  // step,epoch,value
+  const std::size_t first = rest.find(','), second = rest.find(',', first + 1);
+  if (first == std::string_view::npos || second == std::string_view::npos) return kUnreadable;
+  if (rest.find(',', second + 1) != std::string_view::npos) return kUnreadable;
+  std::int64_t step = 0, epoch = 0;
+  if (!whole_number(rest.substr(0, first), step) || !whole_number(rest.substr(first + 1, second - first - 1), epoch)) {
+    return kUnreadable;
+  }
+  return epoch;
+}
+
+void append_buffer(const std::filesystem::path& path, std::string& buffer) {
+  if (buffer.empty()) return;
+  buffer.pop_back();  // append_line adds the last '\n' back
+  append_line(path, buffer);
+  buffer.clear();
 }
 
 }  // namespace
 
-nlohmann::ordered_json epoch_record_json(const train::EpochRecord& r) {
-  nlohmann::ordered_json record;  // keys in this order, not sorted
-  record["epoch"] = r.epoch;
-  record["train_loss"] = number_or_null(r.train_loss);
-  record["train_accuracy"] = number_or_null(r.train_accuracy);
-  record["val_loss"] = number_or_null(r.val_loss);
-  record["val_accuracy"] = number_or_null(r.val_accuracy);
-  record["test_loss"] = number_or_null(r.test_loss);
-  record["test_accuracy"] = number_or_null(r.test_accuracy);
-  record["lr"] = r.lr;
-  record["steps"] = r.steps;
-  record["examples"] = r.examples;
-  record["epoch_seconds"] = r.epoch_seconds;
-  record["seconds"] = r.seconds;
-  return record;
-}
-
 CheckpointState read_checkpoint_state(const RunFolder& folder) {
   std::ifstream in(folder.state());
-  NNLAB_CHECK(in.good(), IoError, "run folder '{}': no checkpoint yet (state.json is missing)",
-              folder.dir().string());
+  NNLAB_CHECK(in.good(), IoError, "run folder '{}': no checkpoint yet (state.json is missing)", folder.dir().string());
   const auto state = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
   NNLAB_CHECK(state.is_object() && state.contains("epoch") && state.contains("steps") &&
                   state["epoch"].is_number_integer() && state["steps"].is_number_integer(),
@@ -112,36 +103,56 @@ void RunLogger::on_train_begin(std::int64_t /*first_epoch*/, std::int64_t epochs
   epochs_ = epochs;
   if (options_.resumed_after_epoch > 0) {
     const std::int64_t last = options_.resumed_after_epoch;
-    truncate_log(folder_.metrics_jsonl(), last, json_epoch);
+    truncate_log(folder_.metrics_jsonl(), last, record_epoch);
     truncate_log(folder_.metrics_csv(), last, csv_epoch);
-    truncate_log(folder_.steps_jsonl(), last, json_epoch);
+    truncate_log(folder_.probes_jsonl(), last, record_epoch);
   }
-  if (!std::filesystem::exists(folder_.metrics_csv())) append_line(folder_.metrics_csv(), kCsvHeader);
+  if (!std::filesystem::exists(folder_.metrics_csv())) append_line(folder_.metrics_csv(), kScalarCsvHeader);
 }
 
-void RunLogger::on_step(const train::StepInfo& step) {
-  if (!options_.log_steps) return;
-  nlohmann::ordered_json record;
-  record["step"] = step.step;
-  record["epoch"] = step.epoch;
-  record["loss"] = step.loss;
-  record["lr"] = step.lr;
-  append_line(folder_.steps_jsonl(), record.dump());
+void RunLogger::write(const train::ScalarRecord& record) {
+  metrics_jsonl_ += to_json(record).dump() + "\n";
+  metrics_csv_ += to_csv_row(record) + "\n";
 }
 
-void RunLogger::on_epoch_end(const train::EpochRecord& record) {
-  append_line(folder_.metrics_jsonl(), epoch_record_json(record).dump());
-  append_line(folder_.metrics_csv(), csv_row(record));
-  last_ = record;
-  if (record.epoch % options_.checkpoint_every == 0 || record.epoch == epochs_) {
-    write_checkpoint(record.epoch, record.steps);
+void RunLogger::write(const train::HistogramRecord& record) { probes_jsonl_ += to_json(record).dump() + "\n"; }
+void RunLogger::write(const train::ImageRecord& record) { probes_jsonl_ += to_json(record).dump() + "\n"; }
+void RunLogger::write(const train::HeatmapRecord& record) { probes_jsonl_ += to_json(record).dump() + "\n"; }
+
+void RunLogger::write(const train::TensorsRecord& record) {
+  const SnapshotEntry entry{.tag = record.tag,
+                            .step = record.step,
+                            .epoch = record.epoch,
+                            .file = "snapshots/" + snapshot_file_name(record.tag, record.step),
+                            .info = record.info};
+  std::filesystem::create_directories(folder_.dir() / "snapshots");
+  std::map<std::string, std::string> metadata{{"step", std::to_string(record.step)},
+                                              {"epoch", std::to_string(record.epoch)}};
+  for (const auto& [name, value] : record.info) metadata[name] = fmt::format("{}", value);
+  save_safetensors((folder_.dir() / entry.file).string(), record.tensors, metadata);
+  probes_jsonl_ += to_json(entry).dump() + "\n";  // listed only once its file is whole
+}
+
+void RunLogger::flush() {
+  append_buffer(folder_.metrics_jsonl(), metrics_jsonl_);
+  append_buffer(folder_.metrics_csv(), metrics_csv_);
+  append_buffer(folder_.probes_jsonl(), probes_jsonl_);
+}
+
+void RunLogger::on_epoch_end(const train::EpochMetrics& metrics) {
+  flush();  // the epoch's records reach the logs before its checkpoint says it is done
+  last_epoch_ = metrics.epoch;
+  last_step_ = metrics.step;
+  if (metrics.epoch % options_.checkpoint_every == 0 || metrics.epoch == epochs_) {
+    write_checkpoint(metrics.epoch, metrics.step);
   }
 }
 
 void RunLogger::on_train_end(const train::TrainResult& result) {
+  flush();
   // An early stop between checkpoints still leaves the final weights; a diverged run keeps
   // the last checkpoint taken while the loss was finite.
-  if (!result.diverged() && last_.epoch > checkpoint_epoch_) write_checkpoint(last_.epoch, last_.steps);
+  if (!result.diverged() && last_epoch_ > checkpoint_epoch_) write_checkpoint(last_epoch_, last_step_);
 }
 
 void RunLogger::write_checkpoint(std::int64_t epoch, std::int64_t steps) {

@@ -1,22 +1,22 @@
 #pragma once
-// RunLogger: the Trainer callback that fills a run folder as training goes: metrics.jsonl and
-// metrics.csv (one record per epoch), steps.jsonl (one per optimiser step, when asked), and a
-// checkpoint (model, optimiser, state.json) every few epochs and at the end. A run that
-// diverges keeps its logs and the last checkpoint written before the loss went bad.
+// RunLogger: fills a run folder as training goes. As a MetricsSink it writes every record of
+// the metrics stream (metrics_log.h: metrics.jsonl, metrics.csv, probes.jsonl, snapshots/),
+// buffering lines until the stream is flushed (each epoch) so that a record per step costs no
+// system call; as a Trainer callback it writes a checkpoint (model, optimiser, state.json)
+// every few epochs and at the end. A run that diverges keeps its logs and the last checkpoint
+// written before the loss went bad.
 #include <cstdint>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "nnlab/io/run_folder.h"
 #include "nnlab/nn/module.h"
 #include "nnlab/optim/optimizer.h"
 #include "nnlab/train/callback.h"
+#include "nnlab/train/metrics.h"
 
 namespace nnlab::io {
 
 struct RunLoggerOptions {
-  bool log_steps = false;
   std::int64_t checkpoint_every = 1;  // epochs between checkpoints (the last epoch always gets one)
   // Resuming from a checkpoint taken after this epoch: log records of later epochs (written
   // before the interruption) are dropped so that the logs continue without duplicates.
@@ -30,18 +30,21 @@ struct CheckpointState {
 };
 CheckpointState read_checkpoint_state(const RunFolder& folder);
 
-// One epoch record as JSON; NaN (no such split, or regression accuracy) becomes null.
-nlohmann::ordered_json epoch_record_json(const train::EpochRecord& record);
-
-class RunLogger final : public train::Callback {
+class RunLogger final : public train::Callback, public train::MetricsSink {
  public:
   RunLogger(const RunFolder& folder, const nn::Module& model, const optim::Optimizer& optimizer,
             RunLoggerOptions options);
 
   void on_train_begin(std::int64_t first_epoch, std::int64_t epochs) override;
-  void on_step(const train::StepInfo& step) override;
-  void on_epoch_end(const train::EpochRecord& record) override;
+  void on_epoch_end(const train::EpochMetrics& metrics) override;
   void on_train_end(const train::TrainResult& result) override;
+
+  void write(const train::ScalarRecord& record) override;
+  void write(const train::HistogramRecord& record) override;
+  void write(const train::ImageRecord& record) override;
+  void write(const train::HeatmapRecord& record) override;
+  void write(const train::TensorsRecord& record) override;
+  void flush() override;
 
   // The epoch of the last checkpoint written (0: none yet).
   std::int64_t checkpoint_epoch() const { return checkpoint_epoch_; }
@@ -55,7 +58,8 @@ class RunLogger final : public train::Callback {
   RunLoggerOptions options_;
   std::int64_t epochs_ = 0;
   std::int64_t checkpoint_epoch_ = 0;
-  train::EpochRecord last_{};
+  std::int64_t last_epoch_ = 0, last_step_ = 0;             // the last finished epoch
+  std::string metrics_jsonl_, metrics_csv_, probes_jsonl_;  // lines not yet appended
 };
 
 }  // namespace nnlab::io

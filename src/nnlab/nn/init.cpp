@@ -26,9 +26,10 @@ double calculate_gain(const std::string& nonlinearity, double param) {
   if (nonlinearity == "relu") return std::sqrt(2.0);
   if (nonlinearity == "leaky_relu") return std::sqrt(2.0 / (1.0 + param * param));
   if (nonlinearity == "selu") return 0.75;
-  NNLAB_CHECK(false, ValueError,
-              "calculate_gain: unknown nonlinearity '{}' (expected linear, conv2d, sigmoid, tanh, relu, leaky_relu or selu)",
-              nonlinearity);
+  NNLAB_CHECK(
+      false, ValueError,
+      "calculate_gain: unknown nonlinearity '{}' (expected linear, conv2d, sigmoid, tanh, relu, leaky_relu or selu)",
+      nonlinearity);
   return 1.0;
 }
 
@@ -107,6 +108,15 @@ void scheme_(const Tensor& weight, const Tensor& bias, const std::string& scheme
                 scheme);
   }
   if (bias.defined()) zeros_(bias);
+}
+
+void scheme_(const Module& layer, const std::string& scheme, const std::string& activation, Rng& rng) {
+  Tensor weight, bias;
+  for (const auto& [name, parameter] : layer.named_parameters()) {
+    if (name == "weight") weight = parameter;
+    if (name == "bias") bias = parameter;
+  }
+  if (weight.defined() && weight.dim() >= 2) scheme_(weight, bias, scheme, activation, rng);
 }
 
 }  // namespace nnlab::nn::init

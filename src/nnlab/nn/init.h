@@ -5,6 +5,7 @@
 #include <string>
 
 #include "nnlab/core/rng.h"
+#include "nnlab/nn/module.h"
 #include "nnlab/tensor/tensor.h"
 
 namespace nnlab::nn::init {
@@ -45,5 +46,8 @@ void layer_default_(const Tensor& weight, const Tensor& bias, Rng& rng);
 // ConfigError for an unknown scheme.
 void scheme_(const Tensor& weight, const Tensor& bias, const std::string& scheme, const std::string& activation,
              Rng& rng);
+// The same for any layer that owns a "weight" of rank >= 2 (Linear, Conv2d) and maybe a "bias";
+// other layers (activations, pools, BatchNorm's 1-D weight) are left as they are.
+void scheme_(const Module& layer, const std::string& scheme, const std::string& activation, Rng& rng);
 
 }  // namespace nnlab::nn::init

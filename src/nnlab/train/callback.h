@@ -1,8 +1,11 @@
 #pragma once
-// Callback: how progress bars, run logs and analysis probes watch a Trainer. Each hook has an
-// empty default, so a callback overrides only what it needs.
+// Callback: how progress output, run logs and probes follow a Trainer. Each hook has an empty
+// default, so a callback overrides only what it needs. Numbers travel in the metrics stream
+// (metrics.h); these hooks say when things happen.
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "nnlab/data/loader.h"
@@ -10,31 +13,28 @@
 
 namespace nnlab::train {
 
-// One epoch's numbers. Accuracies are fractions in [0, 1]; NaN where they do not apply
-// (regression, or no validation / test split). Train loss and accuracy are running means over
-// the epoch's batches, in training mode (as Keras reports them).
-struct EpochRecord {
+// The numbers of one finished epoch by tag, in the order the Trainer recorded them:
+// "train/loss", "train/accuracy", "val/loss", "val/accuracy", "test/loss", "test/accuracy",
+// "lr", "time/epoch_seconds", "time/seconds". A tag that does not apply (no validation split,
+// the accuracy of a regression) is absent. Train loss and accuracy are running means over the
+// epoch's batches, in training mode (as Keras reports them).
+struct EpochMetrics {
   std::int64_t epoch = 0;  // 1-based
-  double train_loss = 0.0;
-  double train_accuracy = 0.0;
-  double val_loss = 0.0;
-  double val_accuracy = 0.0;
-  double test_loss = 0.0;
-  double test_accuracy = 0.0;
-  double lr = 0.0;             // the first parameter group's lr during this epoch
-  std::int64_t steps = 0;      // optimiser steps since the start of training
-  std::int64_t examples = 0;   // training examples seen this epoch
-  double epoch_seconds = 0.0;  // wall time of this epoch, evaluation included
-  double seconds = 0.0;        // wall time since the start of training
+  std::int64_t step = 0;   // optimiser steps since the start of training
+  std::vector<std::pair<std::string, double>> values;
+
+  // The value of `tag`, or NaN when the epoch has none.
+  double get(std::string_view tag) const;
+  bool has(std::string_view tag) const;
 };
 
 // One optimiser step, seen after backward and before the update: the parameters' grad()
 // holds this batch's gradients.
 struct StepInfo {
-  std::int64_t epoch = 0;        // 1-based
-  std::int64_t batch = 0;        // 0-based index within the epoch
-  std::int64_t batches = 0;      // batches in this epoch
-  std::int64_t step = 0;         // 1-based count of optimiser steps since the start of training
+  std::int64_t epoch = 0;    // 1-based
+  std::int64_t batch = 0;    // 0-based index within the epoch
+  std::int64_t batches = 0;  // batches in this epoch
+  std::int64_t step = 0;     // 1-based count of optimiser steps since the start of training
   double loss = 0.0;
   double lr = 0.0;
   const data::Batch* inputs = nullptr;  // the batch (inputs, targets)
@@ -42,15 +42,22 @@ struct StepInfo {
   nn::Module* model = nullptr;
 };
 
+enum class StopReason {
+  completed,       // every epoch ran
+  early_stopping,  // no better validation loss for `early_stopping` epochs
+  non_finite_loss  // the loss became NaN or infinite: the run diverged
+};
+// "completed", "early_stopping", "non_finite_loss": the names summary.json uses.
+std::string_view to_string(StopReason reason);
+
 struct TrainResult {
-  std::vector<EpochRecord> history;
-  // completed, early_stopping, or non_finite_loss (the run diverged; `message` says where).
-  std::string stop_reason = "completed";
-  std::string message;
+  std::vector<EpochMetrics> history;  // the epochs run by this fit(), in order
+  StopReason stop_reason = StopReason::completed;
+  std::string message;  // why it stopped, when not completed
   std::int64_t steps = 0;
   std::int64_t best_epoch = 0;  // lowest validation loss (train loss without validation); 0: none
   double seconds = 0.0;
-  bool diverged() const { return stop_reason == "non_finite_loss"; }
+  bool diverged() const { return stop_reason == StopReason::non_finite_loss; }
 };
 
 class Callback {
@@ -59,7 +66,8 @@ class Callback {
   virtual void on_train_begin(std::int64_t /*first_epoch*/, std::int64_t /*epochs*/) {}
   virtual void on_epoch_begin(std::int64_t /*epoch*/, std::int64_t /*batches*/) {}
   virtual void on_step(const StepInfo& /*step*/) {}
-  virtual void on_epoch_end(const EpochRecord& /*record*/) {}
+  // After the epoch's evaluation; its numbers are already in the metrics stream.
+  virtual void on_epoch_end(const EpochMetrics& /*metrics*/) {}
   virtual void on_train_end(const TrainResult& /*result*/) {}
 };
 

@@ -51,14 +51,24 @@ void ProgressReporter::on_step(const StepInfo& step) {
   bar_drawn_ = true;
 }
 
-void ProgressReporter::on_epoch_end(const EpochRecord& record) {
+void ProgressReporter::write(const ScalarRecord& record) {
+  if (!record.tag.starts_with("step/")) epoch_values_[record.tag] = record.value;
+}
+
+void ProgressReporter::on_epoch_end(const EpochMetrics& metrics) {
+  const auto value = [&](std::string_view tag) {
+    const auto found = epoch_values_.find(tag);
+    return found == epoch_values_.end() ? std::nan("") : found->second;
+  };
   if (bar_drawn_) out_ << "\r\x1b[2K";
   bar_drawn_ = false;
-  out_ << fmt::format("epoch {}/{}  train loss {} acc {}  val loss {} acc {}  test loss {} acc {}  lr {:.3g}  {:.1f} s\n",
-                      record.epoch, epochs_, loss_text(record.train_loss), percent(record.train_accuracy),
-                      loss_text(record.val_loss), percent(record.val_accuracy), loss_text(record.test_loss),
-                      percent(record.test_accuracy), record.lr, record.epoch_seconds)
+  out_ << fmt::format(
+              "epoch {}/{}  train loss {} acc {}  val loss {} acc {}  test loss {} acc {}  lr {:.3g}  {:.1f} s\n",
+              metrics.epoch, epochs_, loss_text(value("train/loss")), percent(value("train/accuracy")),
+              loss_text(value("val/loss")), percent(value("val/accuracy")), loss_text(value("test/loss")),
+              percent(value("test/accuracy")), value("lr"), value("time/epoch_seconds"))
        << std::flush;
+  epoch_values_.clear();
 }
 
 void ProgressReporter::on_train_end(const TrainResult& result) {

@@ -1,15 +1,19 @@
 #pragma once
 // Progress output for a training run: on a terminal, a bar redrawn in place with the running
-// loss and speed; elsewhere (a log file, CI), one plain line per epoch.
+// loss and speed; elsewhere (a log file, CI), one plain line per epoch. The bar follows the
+// steps (a Callback); the epoch line shows the epoch's records from the metrics stream.
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <ostream>
+#include <string>
 
 #include "nnlab/train/callback.h"
+#include "nnlab/train/metrics.h"
 
 namespace nnlab::train {
 
-class ProgressReporter final : public Callback {
+class ProgressReporter final : public Callback, public MetricsSink {
  public:
   // `terminal` selects the redrawn bar; the caller knows whether `out` is a terminal.
   ProgressReporter(std::ostream& out, bool terminal);
@@ -17,7 +21,8 @@ class ProgressReporter final : public Callback {
   void on_train_begin(std::int64_t first_epoch, std::int64_t epochs) override;
   void on_epoch_begin(std::int64_t epoch, std::int64_t batches) override;
   void on_step(const StepInfo& step) override;
-  void on_epoch_end(const EpochRecord& record) override;
+  void on_epoch_end(const EpochMetrics& metrics) override;
+  void write(const ScalarRecord& record) override;
   void on_train_end(const TrainResult& result) override;
 
  private:
@@ -31,6 +36,7 @@ class ProgressReporter final : public Callback {
   Clock::time_point epoch_start_{};
   Clock::time_point last_draw_{};
   bool bar_drawn_ = false;
+  std::map<std::string, double, std::less<>> epoch_values_;  // this epoch's records, by tag
 };
 
 }  // namespace nnlab::train

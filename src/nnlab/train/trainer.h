@@ -1,8 +1,9 @@
 #pragma once
 // Trainer: the epoch loop every experiment shares. Forward, loss, backward, optional gradient
 // clipping, optimiser step; the lr schedule; evaluation on validation and test splits; early
-// stopping; a stop with a clear message when the loss stops being finite. What happens around
-// it (progress bars, logs, checkpoints, probes) plugs in as Callbacks.
+// stopping; a stop with a clear message when the loss stops being finite. Every number it
+// produces goes into its metrics stream; what happens around it (progress output, logs,
+// checkpoints, probes) plugs in as Callbacks and MetricsSinks.
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "nnlab/optim/lr_schedule.h"
 #include "nnlab/optim/optimizer.h"
 #include "nnlab/train/callback.h"
+#include "nnlab/train/metrics.h"
 #include "nnlab/train/objective.h"
 
 namespace nnlab::train {
@@ -23,6 +25,7 @@ struct TrainerOptions {
   std::int64_t eval_batch_size = 1000;
   std::int64_t first_epoch = 1;  // > 1 when resuming: epochs before it are already done
   std::int64_t first_step = 0;   // optimiser steps already done when resuming
+  bool record_steps = false;     // also record "step/loss" and "step/lr" at every optimiser step
 };
 
 // How the learning rate changes: a schedule stepped once per epoch or once per optimiser step
@@ -41,6 +44,8 @@ class Trainer {
           Schedule schedule = {});
 
   void add_callback(Callback& callback) { callbacks_.push_back(&callback); }
+  // Where the Trainer and its probes record: add sinks before fit().
+  MetricsStream& metrics() { return metrics_; }
 
   // Trains for epochs first_epoch..options.epochs, drawing batches from `train` (whose epoch
   // orders continue where a resumed run stopped) and evaluating on `val` and `test` after each
@@ -51,8 +56,11 @@ class Trainer {
 
  private:
   // Runs one epoch; returns false when the loss stopped being finite (result_ says where).
-  bool train_epoch(data::DataLoader& loader, std::int64_t epoch, EpochRecord& record);
-  void step_schedule(const EpochRecord& record);
+  bool train_epoch(data::DataLoader& loader, std::int64_t epoch, EpochMetrics& metrics);
+  // Evaluates on val and test, then records the epoch's numbers.
+  void finish_epoch(EpochMetrics& metrics, const data::Dataset& val, const data::Dataset& test, double epoch_seconds,
+                    double seconds);
+  void step_schedule(const EpochMetrics& metrics);
   double current_lr() const;
 
   nn::Module& model_;
@@ -61,6 +69,7 @@ class Trainer {
   TrainerOptions options_;
   Schedule schedule_;
   std::vector<Callback*> callbacks_;
+  MetricsStream metrics_;
   TrainResult result_;
   double last_finite_loss_ = 0.0;
 };

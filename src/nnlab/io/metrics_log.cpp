@@ -1,0 +1,298 @@
+#include "nnlab/io/metrics_log.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "nnlab/core/check.h"
+
+namespace nnlab::io {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json number_or_null(double value) { return std::isfinite(value) ? Json(value) : Json(nullptr); }
+double number_or_nan(const Json& value) {
+  return value.is_number() ? value.get<double>() : std::numeric_limits<double>::quiet_NaN();
+}
+
+Json head(const char* kind, const std::string& tag, std::int64_t step, std::int64_t epoch) {
+  Json record;
+  if (kind != nullptr) record["kind"] = kind;
+  record["tag"] = tag;
+  record["step"] = step;
+  record["epoch"] = epoch;
+  return record;
+}
+
+constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+std::string base64_encode(const std::vector<std::uint8_t>& bytes) {
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  for (std::size_t i = 0; i < bytes.size(); i += 3) {
+    const std::uint32_t chunk = (std::uint32_t{bytes[i]} << 16) |
+                                (i + 1 < bytes.size() ? std::uint32_t{bytes[i + 1]} << 8 : 0u) |
+                                (i + 2 < bytes.size() ? std::uint32_t{bytes[i + 2]} : 0u);
+    out += kBase64[(chunk >> 18) & 63];
+    out += kBase64[(chunk >> 12) & 63];
+    out += i + 1 < bytes.size() ? kBase64[(chunk >> 6) & 63] : '=';
+    out += i + 2 < bytes.size() ? kBase64[chunk & 63] : '=';
+  }
+  return out;
+}
+
+// Returns false on a character outside the alphabet or a length that is not a multiple of 4.
+bool base64_decode(const std::string& text, std::vector<std::uint8_t>& out) {
+  if (text.size() % 4 != 0) return false;
+  out.clear();
+  std::uint32_t chunk = 0;
+  int bits = 0;
+  for (char c : text) {
+    if (c == '=') break;
+    const char* found = std::find(kBase64, kBase64 + 64, c);
+    if (found == kBase64 + 64) return false;
+    chunk = (chunk << 6) | static_cast<std::uint32_t>(found - kBase64);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<std::uint8_t>((chunk >> bits) & 0xFF));
+    }
+  }
+  return true;
+}
+
+template <typename T>
+std::vector<T> list(const Json& value) {
+  return value.is_array() ? value.get<std::vector<T>>() : std::vector<T>{};
+}
+
+void read_head(const Json& j, std::string& tag, std::int64_t& step, std::int64_t& epoch) {
+  tag = j.at("tag").get<std::string>();
+  step = j.at("step").get<std::int64_t>();
+  epoch = j.at("epoch").get<std::int64_t>();
+}
+
+train::ImageRecord image_from_json(const Json& j) {
+  train::ImageRecord record;
+  read_head(j, record.tag, record.step, record.epoch);
+  for (const Json& item : j.at("images")) {
+    train::Image image{.height = item.at("height").get<std::int64_t>(),
+                       .width = item.at("width").get<std::int64_t>(),
+                       .channels = item.at("channels").get<std::int64_t>(),
+                       .pixels = {},
+                       .caption = item.value("caption", "")};
+    const bool decoded = base64_decode(item.at("pixels").get<std::string>(), image.pixels);
+    NNLAB_CHECK(
+        decoded && static_cast<std::int64_t>(image.pixels.size()) == image.height * image.width * image.channels,
+        DataError, "image '{}': pixels do not hold {}x{}x{} bytes", record.tag, image.height, image.width,
+        image.channels);
+    record.images.push_back(std::move(image));
+  }
+  return record;
+}
+
+train::HeatmapRecord heatmap_from_json(const Json& j) {
+  train::HeatmapRecord record;
+  read_head(j, record.tag, record.step, record.epoch);
+  record.rows = j.at("rows").get<std::int64_t>();
+  record.cols = j.at("cols").get<std::int64_t>();
+  for (const Json& v : j.at("values")) record.values.push_back(number_or_nan(v));
+  NNLAB_CHECK(static_cast<std::int64_t>(record.values.size()) == record.rows * record.cols, DataError,
+              "heatmap '{}': {} values for {}x{} cells", record.tag, record.values.size(), record.rows, record.cols);
+  record.categorical = j.value("categorical", false);
+  record.x_title = j.value("x_title", "");
+  record.y_title = j.value("y_title", "");
+  record.x_labels = list<std::string>(j.value("x_labels", Json()));
+  record.y_labels = list<std::string>(j.value("y_labels", Json()));
+  if (const Json& e = j.value("extent", Json()); e.is_object()) {
+    record.extent = train::HeatmapRecord::Extent{.x_min = e.at("x_min").get<double>(),
+                                                 .x_max = e.at("x_max").get<double>(),
+                                                 .y_min = e.at("y_min").get<double>(),
+                                                 .y_max = e.at("y_max").get<double>()};
+  }
+  for (const Json& p : j.value("points", Json::array())) {
+    record.points.push_back(
+        {.x = p.at(0).get<double>(), .y = p.at(1).get<double>(), .label = p.at(2).get<std::int64_t>()});
+  }
+  return record;
+}
+
+train::HistogramRecord histogram_from_json(const Json& j) {
+  train::HistogramRecord record;
+  read_head(j, record.tag, record.step, record.epoch);
+  record.min = number_or_nan(j.at("min"));
+  record.max = number_or_nan(j.at("max"));
+  record.sum = number_or_nan(j.at("sum"));
+  record.sum_squares = number_or_nan(j.at("sum_squares"));
+  record.count = j.at("count").get<std::int64_t>();
+  record.edges = list<double>(j.at("edges"));
+  record.counts = list<double>(j.at("counts"));
+  NNLAB_CHECK(record.counts.empty() ? record.edges.empty() : record.edges.size() == record.counts.size() + 1, DataError,
+              "histogram '{}': {} edges for {} buckets", record.tag, record.edges.size(), record.counts.size());
+  return record;
+}
+
+SnapshotEntry snapshot_from_json(const Json& j) {
+  SnapshotEntry entry;
+  read_head(j, entry.tag, entry.step, entry.epoch);
+  entry.file = j.at("file").get<std::string>();
+  const Json info = j.value("info", Json::object());  // named: items() would outlive a temporary
+  for (const auto& [name, value] : info.items()) entry.info.emplace_back(name, number_or_nan(value));
+  return entry;
+}
+
+// Calls `read(json, line_number)` for every non-empty line of `path`; a missing file has none.
+template <typename Read>
+void for_each_line(const std::filesystem::path& path, Read read) {
+  std::ifstream in(path);
+  if (!in.is_open()) return;
+  std::int64_t number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++number;
+    if (line.empty()) continue;
+    try {
+      read(Json::parse(line));
+    } catch (const nlohmann::json::exception& e) {
+      throw DataError(fmt::format("'{}' line {}: not a record nnlab writes ({})", path.string(), number, e.what()));
+    } catch (const DataError& e) {
+      throw DataError(fmt::format("'{}' line {}: {}", path.string(), number, e.what()));
+    }
+  }
+}
+
+}  // namespace
+
+Json to_json(const train::ScalarRecord& r) {
+  Json record = head(nullptr, r.tag, r.step, r.epoch);
+  record["value"] = number_or_null(r.value);
+  return record;
+}
+
+Json to_json(const train::HistogramRecord& r) {
+  Json record = head("histogram", r.tag, r.step, r.epoch);
+  record["min"] = number_or_null(r.min);
+  record["max"] = number_or_null(r.max);
+  record["sum"] = number_or_null(r.sum);
+  record["sum_squares"] = number_or_null(r.sum_squares);
+  record["count"] = r.count;
+  record["edges"] = r.edges;
+  record["counts"] = r.counts;
+  return record;
+}
+
+Json to_json(const train::ImageRecord& r) {
+  Json record = head("image", r.tag, r.step, r.epoch);
+  Json images = Json::array();
+  for (const train::Image& image : r.images) {
+    images.push_back({{"height", image.height},
+                      {"width", image.width},
+                      {"channels", image.channels},
+                      {"caption", image.caption},
+                      {"pixels", base64_encode(image.pixels)}});
+  }
+  record["images"] = std::move(images);
+  return record;
+}
+
+Json to_json(const train::HeatmapRecord& r) {
+  Json record = head("heatmap", r.tag, r.step, r.epoch);
+  record["rows"] = r.rows;
+  record["cols"] = r.cols;
+  Json values = Json::array();
+  for (double v : r.values) values.push_back(number_or_null(v));
+  record["values"] = std::move(values);
+  record["categorical"] = r.categorical;
+  record["x_title"] = r.x_title;
+  record["y_title"] = r.y_title;
+  record["x_labels"] = r.x_labels;
+  record["y_labels"] = r.y_labels;
+  record["extent"] = r.extent ? Json{{"x_min", r.extent->x_min},
+                                     {"x_max", r.extent->x_max},
+                                     {"y_min", r.extent->y_min},
+                                     {"y_max", r.extent->y_max}}
+                              : Json(nullptr);
+  Json points = Json::array();
+  for (const auto& p : r.points) points.push_back(Json::array({p.x, p.y, p.label}));
+  record["points"] = std::move(points);
+  return record;
+}
+
+Json to_json(const SnapshotEntry& entry) {
+  Json record = head("snapshot", entry.tag, entry.step, entry.epoch);
+  record["file"] = entry.file;
+  Json info = Json::object();
+  for (const auto& [name, value] : entry.info) info[name] = number_or_null(value);
+  record["info"] = std::move(info);
+  return record;
+}
+
+std::string to_csv_row(const train::ScalarRecord& r) {
+  std::string tag = r.tag;
+  if (tag.find_first_of(",\"\n") != std::string::npos) {
+    std::string quoted = "\"";
+    for (char c : tag) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    tag = quoted + "\"";
+  }
+  return fmt::format("{},{},{},{}", tag, r.step, r.epoch, std::isfinite(r.value) ? fmt::format("{}", r.value) : "");
+}
+
+std::string snapshot_file_name(const std::string& tag, std::int64_t step) {
+  std::string name;
+  for (char c : tag) name += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '_';
+  return fmt::format("{}-{:08d}.safetensors", name, step);
+}
+
+std::vector<train::ScalarRecord> RunRecords::series(const std::string& tag) const {
+  std::vector<train::ScalarRecord> out;
+  for (const auto& record : scalars) {
+    if (record.tag == tag) out.push_back(record);
+  }
+  return out;
+}
+
+std::vector<std::string> RunRecords::scalar_tags() const {
+  std::vector<std::string> tags;
+  for (const auto& record : scalars) {
+    if (std::find(tags.begin(), tags.end(), record.tag) == tags.end()) tags.push_back(record.tag);
+  }
+  return tags;
+}
+
+RunRecords read_run_records(const std::filesystem::path& run_dir) {
+  RunRecords records;
+  for_each_line(run_dir / "metrics.jsonl", [&](const Json& j) {
+    train::ScalarRecord record;
+    read_head(j, record.tag, record.step, record.epoch);
+    record.value = number_or_nan(j.at("value"));
+    records.scalars.push_back(std::move(record));
+  });
+  for_each_line(run_dir / "probes.jsonl", [&](const Json& j) {
+    const std::string kind = j.at("kind").get<std::string>();
+    if (kind == "histogram") {
+      records.histograms.push_back(histogram_from_json(j));
+    } else if (kind == "image") {
+      records.images.push_back(image_from_json(j));
+    } else if (kind == "heatmap") {
+      records.heatmaps.push_back(heatmap_from_json(j));
+    } else if (kind == "snapshot") {
+      records.snapshots.push_back(snapshot_from_json(j));
+    } else {
+      throw DataError(fmt::format("unknown record kind '{}'", kind));
+    }
+  });
+  return records;
+}
+
+std::int64_t record_epoch(const std::string& line) {
+  const auto record = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (!record.is_object() || !record.contains("epoch") || !record["epoch"].is_number_integer()) {
+    return std::numeric_limits<std::int64_t>::max();
+  }
+  return record["epoch"].get<std::int64_t>();
+}
+
+}  // namespace nnlab::io

@@ -1,0 +1,190 @@
+#include "nnlab/lab/experiment.h"
+
+#include <algorithm>
+#include <ctime>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "nnlab/core/check.h"
+#include "nnlab/core/parallel.h"
+#include "nnlab/io/atomic_file.h"
+#include "nnlab/io/checkpoint.h"
+#include "nnlab/io/run_logger.h"
+#include "nnlab/io/tensorboard_writer.h"
+#include "nnlab/lab/build_info.h"
+#include "nnlab/lab/experiment_model.h"
+#include "nnlab/lab/experiment_optim.h"
+#include "nnlab/lab/experiment_probes.h"
+#include "nnlab/lab/report_callback.h"
+#include "nnlab/nn/summary.h"
+#include "nnlab/report/run_plots.h"
+#include "nnlab/train/progress.h"
+#include "nnlab/train/trainer.h"
+
+namespace nnlab::lab {
+namespace {
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+std::int64_t output_count(const data::Dataset& train) {
+  if (train.task == data::Task::classification) return train.num_classes;
+  return train.targets.dim() == 1 ? 1 : train.targets.numel() / train.targets.size(0);
+}
+
+nlohmann::ordered_json split_json(const train::EpochMetrics& last, const std::string& split) {
+  nlohmann::ordered_json out;
+  for (const char* metric : {"loss", "accuracy"}) {
+    const double value = last.get(split + "/" + metric);
+    out[metric] = std::isfinite(value) ? nlohmann::ordered_json(value) : nlohmann::ordered_json(nullptr);
+  }
+  return out;
+}
+
+void write_summary(const io::RunFolder& folder, const Experiment& e, const train::TrainResult& result) {
+  nlohmann::ordered_json summary;
+  summary["name"] = e.config.name;
+  summary["stop_reason"] = train::to_string(result.stop_reason);
+  summary["message"] = result.message;
+  summary["epochs_completed"] = result.history.empty() ? 0 : result.history.back().epoch;
+  summary["steps"] = result.steps;
+  summary["best_epoch"] = result.best_epoch;
+  summary["seconds"] = result.seconds;
+  summary["parameters"] = e.model->parameter_count();
+  summary["trainable_parameters"] = e.model->parameter_count(/*trainable_only=*/true);
+  summary["dataset"] = {{"name", e.config.data.dataset},
+                        {"source", e.data.source},
+                        {"train", e.data.train.size()},
+                        {"val", e.data.val.size()},
+                        {"test", e.data.test.size()}};
+  if (!result.history.empty()) {
+    const train::EpochMetrics& last = result.history.back();
+    summary["final"] = {
+        {"train", split_json(last, "train")}, {"val", split_json(last, "val")}, {"test", split_json(last, "test")}};
+  }
+  io::write_file_atomically(folder.summary().string(), summary.dump(2) + "\n");
+}
+
+// run.json: what it takes to reproduce the run; model.txt: the model's layers and sizes.
+void write_run_description(const io::RunFolder& folder, const Experiment& e, const RunOptions& options) {
+  nlohmann::ordered_json run;
+  run["command"] = options.command;
+  run["nnlab_version"] = nnlab_version();
+  run["git_commit"] = git_commit();
+  run["seed"] = e.config.seed;
+  run["threads"] = num_threads();
+  run["started"] = utc_now();
+  nlohmann::ordered_json libraries;
+  for (const auto& [library, version] : library_versions()) libraries[library] = version;
+  run["libraries"] = std::move(libraries);
+  io::write_file_atomically((folder.dir() / "run.json").string(), run.dump(2) + "\n");
+  io::write_file_atomically((folder.dir() / "model.txt").string(), model_summary(e));
+}
+
+RunOutcome train_in(const io::RunFolder& folder, Experiment& e, const RunOptions& options,
+                    std::optional<io::CheckpointState> resume) {
+  const io::ExperimentConfig& c = e.config;
+  auto optimizer = build_optimizer(c.optim, *e.model);
+  data::DataLoader loader(e.data.train, {.batch_size = c.train.batch_size,
+                                         .shuffle = c.train.shuffle,
+                                         .drop_last = c.train.drop_last,
+                                         .seed = c.seed,
+                                         .transform = make_augmentation(c.data.augment, e.data.train)});
+  NNLAB_CHECK(loader.size() > 0, ConfigError,
+              "[train] batch_size: {} with drop_last leaves no batch of the {} training examples", c.train.batch_size,
+              e.data.train.size());
+  train::Schedule schedule = build_schedule(c.schedule, *optimizer, c.optim.lr, c.train.epochs, loader.size());
+  if (resume) {
+    io::load_model(*e.model, folder.model().string());
+    io::load_optimizer(*optimizer, folder.optimizer().string());
+    // Schedules restart from the optimiser's restored lr only through their own steps: replay them.
+    for (std::int64_t i = 0; schedule.scheduler && i < (schedule.per_step ? resume->steps : resume->epoch); ++i) {
+      schedule.scheduler->step();
+    }
+  }
+  const auto objective =
+      train::make_objective(c.train.loss, e.data.train.task, e.data.train.num_classes, c.train.label_smoothing);
+  train::Trainer trainer(*e.model, *optimizer, objective,
+                         {.epochs = c.train.epochs,
+                          .early_stopping = c.train.early_stopping,
+                          .clip_grad_norm = c.optim.clip_grad_norm,
+                          .eval_batch_size = c.train.eval_batch_size,
+                          .first_epoch = resume ? resume->epoch + 1 : 1,
+                          .first_step = resume ? resume->steps : 0,
+                          .record_steps = c.train.log_steps},
+                         std::move(schedule));
+  // Probes first: a probe that cannot apply to this model or data stops the run before training.
+  const std::vector<std::unique_ptr<train::Callback>> probes =
+      build_probes(c, trainer.metrics(), *e.model, e.data, objective);
+  for (const auto& probe : probes) trainer.add_callback(*probe);  // before the logger, which flushes at epoch ends
+  io::RunLogger logger(
+      folder, *e.model, *optimizer,
+      {.checkpoint_every = c.train.checkpoint_every, .resumed_after_epoch = resume ? resume->epoch : 0});
+  trainer.add_callback(logger);
+  trainer.metrics().add_sink(logger);
+  ReportCallback live_report(folder.dir());
+  trainer.add_callback(live_report);
+  std::optional<io::TensorBoardWriter> tensorboard;
+  if (c.train.tensorboard) trainer.metrics().add_sink(tensorboard.emplace(folder.tensorboard()));
+  std::optional<train::ProgressReporter> progress;
+  if (options.progress) {
+    trainer.add_callback(progress.emplace(*options.progress, options.terminal));
+    trainer.metrics().add_sink(*progress);
+  }
+  write_run_description(folder, e, options);
+  const train::TrainResult result = trainer.fit(loader, e.data.val, e.data.test);
+  write_summary(folder, e, result);
+  report::write_run_report(folder.dir());
+  return {.folder = folder.dir(),
+          .result = result,
+          .parameters = e.model->parameter_count(),
+          .train_examples = e.data.train.size(),
+          .val_examples = e.data.val.size(),
+          .test_examples = e.data.test.size()};
+}
+
+}  // namespace
+
+std::string model_summary(const Experiment& e) {
+  std::vector<std::int64_t> input{1};
+  for (std::int64_t size : e.example_shape) input.push_back(size);
+  return nn::summary(*e.model, Shape(std::span<const std::int64_t>(input)), e.data.train.inputs.dtype());
+}
+
+Experiment build_experiment(const io::ExperimentConfig& config) {
+  if (config.train.threads > 0) set_num_threads(static_cast<int>(config.train.threads));
+  manual_seed(config.seed);
+  Experiment e{.config = config, .data = {}, .model = nullptr, .example_shape = {}};
+  const DType dtype = model_dtype(config.model);
+  e.data = load_experiment_data(config.data, config.seed, dtype);
+  const Shape& shape = e.data.train.inputs.shape();
+  e.example_shape = Shape(shape.span().subspan(1));
+  e.model = build_model(config.model, e.example_shape, output_count(e.data.train), global_rng());
+  return e;
+}
+
+RunOutcome run_experiment(const io::ExperimentConfig& config, const RunOptions& options) {
+  // The folder first: an unwritable output place fails before minutes of loading and building.
+  const io::RunFolder folder = io::RunFolder::create(config.out, config.name);
+  io::write_file_atomically(folder.config().string(), io::to_toml(config));
+  Experiment e = build_experiment(config);
+  return train_in(folder, e, options, std::nullopt);
+}
+
+RunOutcome resume_experiment(const std::filesystem::path& dir, const RunOptions& options) {
+  const io::RunFolder folder = io::RunFolder::open(dir);
+  const io::CheckpointState state = io::read_checkpoint_state(folder);
+  Experiment e = build_experiment(io::load_config(folder.config()));
+  NNLAB_CHECK(state.epoch < e.config.train.epochs, ValueError, "run folder '{}': already trained for all {} epochs",
+              dir.string(), e.config.train.epochs);
+  return train_in(folder, e, options, state);
+}
+
+}  // namespace nnlab::lab

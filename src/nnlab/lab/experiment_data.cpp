@@ -1,0 +1,156 @@
+// The [data] section made concrete. Readers, generators and the preparation policy live in
+// data/; this file picks a reader by name and applies the section's options in a fixed order:
+// read -> hold out -> limit -> random labels -> normalise -> dtype.
+#include "nnlab/lab/experiment_data.h"
+
+#include <cstdlib>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "nnlab/core/check.h"
+#include "nnlab/data/cifar.h"
+#include "nnlab/data/csv_file.h"
+#include "nnlab/data/image_folder.h"
+#include "nnlab/data/mnist.h"
+#include "nnlab/data/preparation.h"
+#include "nnlab/data/split.h"
+#include "nnlab/data/synthetic.h"
+#include "nnlab/data/transforms.h"
+#include "nnlab/tensor/copy.h"
+
+namespace nnlab::lab {
+namespace {
+
+struct Source {
+  data::Dataset train;  // everything, when the dataset has no test split of its own
+  data::Dataset test;   // undefined inputs: cut a test split off `train`
+  std::string where;
+};
+
+bool is_synthetic(const std::string& name) {
+  return name == "map" || name == "spirals" || name == "moons" || name == "circles" || name == "xor" ||
+         name == "blobs" || name == "function";
+}
+
+std::string required_path(const io::DataConfig& config, const char* what) {
+  NNLAB_CHECK(!config.path.empty(), ConfigError, "[data] path: dataset '{}' needs the {} to read", config.dataset,
+              what);
+  return config.path;
+}
+
+data::Dataset synthetic(const io::DataConfig& c, std::uint64_t seed) {
+  if (c.dataset == "map") return data::map_clusters(c.samples, seed, c.classes);
+  if (c.dataset == "spirals") return data::spirals(c.samples, seed, c.classes, c.noise);
+  if (c.dataset == "moons") return data::moons(c.samples, seed, c.noise);
+  if (c.dataset == "circles") return data::circles(c.samples, seed, c.noise);
+  if (c.dataset == "xor") return data::xor_points(c.samples, seed, c.noise);
+  if (c.dataset == "blobs") return data::blobs(c.samples, seed, c.classes);
+  return data::function_regression(c.samples, seed, -2.0, 2.0, data::named_function(c.function));
+}
+
+data::CsvOptions csv_options(const io::DataConfig& c) {
+  data::CsvOptions options;
+  options.task = c.task == "regression" ? data::Task::regression : data::Task::classification;
+  char* end = nullptr;
+  const long long index = std::strtoll(c.label_column.c_str(), &end, 10);
+  if (!c.label_column.empty() && *end == '\0') {
+    options.label_column = static_cast<std::int64_t>(index);
+  } else {
+    options.label_column = c.label_column;
+  }
+  return options;
+}
+
+Source read_source(const io::DataConfig& c, std::uint64_t seed) {
+  using data::Split;
+  if (c.dataset == "fashion-mnist" || c.dataset == "mnist") {
+    const std::string dir = c.path.empty() && c.dataset == "fashion-mnist" ? data::kFashionMnistDir
+                                                                           : required_path(c, "folder of IDX files");
+    const data::MnistOptions options{.fashion = c.dataset == "fashion-mnist"};
+    return {data::load_mnist(dir, Split::train, options), data::load_mnist(dir, Split::test, options), dir};
+  }
+  if (c.dataset == "cifar10") {
+    const std::string dir = required_path(c, "folder of CIFAR-10 binary batches");
+    return {data::load_cifar10(dir, Split::train), data::load_cifar10(dir, Split::test), dir};
+  }
+  if (c.dataset == "cifar100") {
+    const std::string dir = required_path(c, "folder of CIFAR-100 binary files");
+    return {data::load_cifar100(dir, Split::train), data::load_cifar100(dir, Split::test), dir};
+  }
+  if (c.dataset == "csv") {
+    const std::string file = required_path(c, "CSV file");
+    return {data::read_csv(file, csv_options(c)), {}, file};
+  }
+  if (c.dataset == "image-folder") {
+    const std::string dir = required_path(c, "folder of class sub-folders");
+    return {data::read_image_folder(dir, {.image_size = c.image_size, .grayscale = c.color == "gray"}), {}, dir};
+  }
+  NNLAB_CHECK(is_synthetic(c.dataset), ConfigError, "[data] dataset: unknown dataset '{}'", c.dataset);
+  return {synthetic(c, seed), {}, "synthetic"};
+}
+
+void normalize_all(data::Splits& splits, const io::DataConfig& c) {
+  if (c.normalize == "none") return;
+  const auto published = data::published_normalization(c.dataset);
+  if (c.normalize == "dataset" && published) return data::normalize_splits(splits, *published);
+  if (c.normalize == "dataset" && is_synthetic(c.dataset)) return;  // generated at a sensible scale already
+  const bool per_channel = splits.train.inputs.dim() >= 4;
+  data::normalize_splits(splits, data::compute_normalization(splits.train, per_channel));
+}
+
+void convert(data::Dataset& dataset, DType dtype) {
+  if (dataset.size() == 0) return;
+  if (dataset.inputs.dtype() != dtype) dataset.inputs = to_dtype(dataset.inputs, dtype);
+  if (dataset.task == data::Task::regression && dataset.targets.dtype() != dtype) {
+    dataset.targets = to_dtype(dataset.targets, dtype);
+  }
+}
+
+}  // namespace
+
+ExperimentData load_experiment_data(const io::DataConfig& c, std::uint64_t seed, DType dtype) {
+  Source source = read_source(c, seed);
+  data::Splits splits = data::hold_out(source.train, std::move(source.test), c.validation, c.test, seed, c.dataset);
+  if (c.limit > 0) splits.train = data::first_rows(splits.train, c.limit);
+  if (c.random_labels) data::randomize_labels(splits, seed, c.dataset);
+  normalize_all(splits, c);
+  for (data::Dataset* split : {&splits.train, &splits.val, &splits.test}) convert(*split, dtype);
+  return {std::move(splits.train), std::move(splits.val), std::move(splits.test), std::move(source.where)};
+}
+
+data::BatchTransform make_augmentation(const io::AugmentConfig& c, const data::Dataset& train) {
+  if (!c.flip && c.translate == 0 && c.crop_padding == 0) return {};
+  NNLAB_CHECK(train.inputs.dim() == 4, ConfigError,
+              "[data.augment]: flips, translations and crops need images (N, C, H, W), but the inputs are {}",
+              train.inputs.shape());
+  const std::int64_t height = train.inputs.size(2);
+  NNLAB_CHECK(c.crop_padding == 0 || height == train.inputs.size(3), ConfigError,
+              "[data.augment] crop_padding: random crops need square images, got {}", train.inputs.shape());
+  return [c, height](data::Batch batch, Rng& rng) {
+    if (c.flip) batch.inputs = data::random_horizontal_flip(batch.inputs, rng);
+    if (c.translate > 0) batch.inputs = data::random_translation(batch.inputs, c.translate, rng);
+    if (c.crop_padding > 0) batch.inputs = data::random_crop(batch.inputs, height, rng, c.crop_padding);
+    return batch;
+  };
+}
+
+std::string describe_datasets() {
+  return fmt::format(
+      "fashion-mnist  Fashion-MNIST, 60,000 + 10,000 images 1x28x28, 10 classes; reads {} (or data.path)\n"
+      "mnist          MNIST digits, same format; reads data.path (the four IDX files, .gz or plain)\n"
+      "cifar10        CIFAR-10, 50,000 + 10,000 images 3x32x32; reads data.path (data_batch_1..5.bin, test_batch.bin)\n"
+      "cifar100       CIFAR-100, same images, 100 classes; reads data.path (train.bin, test.bin)\n"
+      "csv            numeric columns + a label column; reads the file data.path (data.label_column, data.task)\n"
+      "image-folder   one sub-folder of PNG/JPEG images per class; reads data.path (data.image_size, data.color)\n"
+      "map            2-D Gaussian clusters, data.classes classes (E6's default); generated from the seed\n"
+      "spirals        2-D interleaved spirals, data.classes arms, data.noise; generated\n"
+      "moons          2-D two half circles, data.noise; generated\n"
+      "circles        2-D two concentric circles, data.noise; generated\n"
+      "xor            2-D points labelled by quadrant parity, data.noise; generated\n"
+      "blobs          2-D isotropic Gaussian blobs, data.classes classes; generated\n"
+      "function       1-D regression y = f(x) on [-2, 2], data.function = sinc, sin or square; generated\n",
+      data::kFashionMnistDir);
+}
+
+}  // namespace nnlab::lab

@@ -1,0 +1,183 @@
+#include "nnlab/lab/experiment_model.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "nnlab/autograd/grad_mode.h"
+#include "nnlab/core/check.h"
+#include "nnlab/io/checkpoint.h"
+#include "nnlab/nn/activations.h"
+#include "nnlab/nn/batch_norm.h"
+#include "nnlab/nn/builders.h"
+#include "nnlab/nn/conv2d.h"
+#include "nnlab/nn/dropout.h"
+#include "nnlab/nn/flatten.h"
+#include "nnlab/nn/init.h"
+#include "nnlab/nn/linear.h"
+#include "nnlab/nn/pool.h"
+#include "nnlab/nn/resnet.h"
+
+namespace nnlab::lab {
+namespace {
+
+// A `freeze` prefix that names nothing is a config mistake (a typo): say which key and what the
+// model's top-level names are.
+void freeze(nn::Module& model, const std::string& prefix) {
+  try {
+    model.freeze(prefix);
+  } catch (const ValueError&) {
+    std::vector<std::string> tops;
+    for (const auto& [name, parameter] : model.named_parameters()) {
+      const std::string top = name.substr(0, name.find('.'));
+      if (tops.empty() || tops.back() != top) tops.push_back(top);
+    }
+    throw ConfigError(
+        fmt::format("[model] freeze: no parameter of the model is named '{}' or starts with '{}.' "
+                    "(top-level names: {})",
+                    prefix, prefix, fmt::join(tops, ", ")));
+  }
+}
+
+// Flatten, then the MLP's layers: torch's nn.Sequential(nn.Flatten(), nn.Linear(...), ...),
+// so parameter names read "1.weight", "1.bias", ... whatever the input's rank.
+std::shared_ptr<nn::Sequential> mlp(const io::ModelConfig& c, const Shape& example_shape, std::int64_t outputs,
+                                    Rng& rng) {
+  const bool logistic = c.type == "logistic";
+  const auto layers = nn::mlp({.in_features = example_shape.numel(),
+                               .hidden = logistic ? std::vector<std::int64_t>{} : c.hidden,
+                               .out_features = outputs,
+                               .activation = c.activation,
+                               .batchnorm = c.batchnorm && !logistic,
+                               .dropout = logistic ? 0.0 : c.dropout,
+                               .init = c.init,
+                               .dtype = model_dtype(c),
+                               .rng = &rng});
+  auto model = std::make_shared<nn::Sequential>();
+  model->push_back(std::make_shared<nn::Flatten>());
+  for (const auto& layer : layers->layers()) model->push_back(layer);
+  return model;
+}
+
+// One [[model.layers]] entry as a module, for inputs of `in` (the batch dim included).
+std::shared_ptr<nn::Module> make_layer(const io::LayerConfig& l, const Shape& in, DType dtype, Rng& rng) {
+  const auto needs_rank = [&](int rank, const char* what) {
+    NNLAB_CHECK(in.rank() == rank, ConfigError, "{} needs {} inputs, but its input is {}", l.type, what, in);
+  };
+  if (l.type == "conv") {
+    needs_rank(4, "image (N, C, H, W)");
+    return std::make_shared<nn::Conv2d>(nn::Conv2dOptions{.in_channels = in[1],
+                                                          .out_channels = l.out,
+                                                          .kernel_size = l.kernel,
+                                                          .stride = l.stride == 0 ? 1 : l.stride,
+                                                          .padding = l.padding,
+                                                          .dilation = l.dilation,
+                                                          .groups = l.groups,
+                                                          .bias = l.bias,
+                                                          .dtype = dtype,
+                                                          .rng = &rng});
+  }
+  if (l.type == "maxpool" || l.type == "avgpool") {
+    const nn::Pool2dOptions options{.kernel_size = l.kernel,
+                                    .stride = l.stride == 0 ? std::nullopt : std::optional<ops::Size2d>(l.stride),
+                                    .padding = l.padding};
+    if (l.type == "maxpool") return std::make_shared<nn::MaxPool2d>(options);
+    return std::make_shared<nn::AvgPool2d>(options);
+  }
+  if (l.type == "adaptive_avgpool")
+    return std::make_shared<nn::AdaptiveAvgPool2d>(nn::AdaptiveAvgPool2dOptions{l.size});
+  if (l.type == "batchnorm") {
+    NNLAB_CHECK(in.rank() == 2 || in.rank() == 4, ConfigError,
+                "batchnorm needs (N, C) or (N, C, H, W) inputs, but its input is {}", in);
+    const nn::BatchNormOptions options{.num_features = in[1], .dtype = dtype};
+    if (in.rank() == 4) return std::make_shared<nn::BatchNorm2d>(options);
+    return std::make_shared<nn::BatchNorm1d>(options);
+  }
+  if (l.type == "dropout") return std::make_shared<nn::Dropout>(nn::DropoutOptions{.p = l.p, .rng = &rng});
+  if (l.type == "flatten") return std::make_shared<nn::Flatten>();
+  if (l.type == "linear") {
+    needs_rank(2, "flat (N, features) — add a flatten layer before it —");
+    return std::make_shared<nn::Linear>(
+        nn::LinearOptions{.in_features = in[1], .out_features = l.out, .bias = l.bias, .dtype = dtype, .rng = &rng});
+  }
+  return nn::make_activation(l.type);
+}
+
+// The activation after layer i (for Kaiming gains), or "" if none follows directly.
+std::string activation_after(const std::vector<io::LayerConfig>& layers, std::size_t i) {
+  if (i + 1 >= layers.size()) return "";
+  const std::string& next = layers[i + 1].type;
+  return next == "batchnorm" ? activation_after(layers, i + 1) : next;
+}
+
+// E9's CNNs and their variations: the layer list in order, each layer's input size found by
+// passing a one-example batch of zeros through the layers before it, so that a mistake (an
+// image too small for a kernel, a linear without a flatten) is reported at its layer.
+std::shared_ptr<nn::Sequential> cnn(const io::ModelConfig& c, const Shape& example_shape, std::int64_t outputs,
+                                    Rng& rng) {
+  auto model = std::make_shared<nn::Sequential>();
+  const DType dtype = model_dtype(c);
+  std::vector<std::int64_t> first{1};
+  first.insert(first.end(), example_shape.begin(), example_shape.end());
+  Tensor probe = Tensor::zeros(Shape(std::span<const std::int64_t>(first)), dtype);
+  NoGradGuard no_grad;
+  for (std::size_t i = 0; i < c.layers.size(); ++i) {
+    const io::LayerConfig& spec = c.layers[i];
+    try {
+      auto layer = make_layer(spec, probe.shape(), dtype, rng);
+      nn::init::scheme_(*layer, c.init, activation_after(c.layers, i), rng);
+      layer->eval();  // the probe must not move BatchNorm's running statistics
+      probe = layer->forward(probe);
+      layer->train();
+      model->push_back(layer);
+    } catch (const Error& e) {
+      throw ConfigError(fmt::format("[[model.layers]] #{} ({}): {}", i + 1, spec.type, e.what()));
+    }
+  }
+  NNLAB_CHECK(probe.dim() == 2 && probe.size(1) == outputs, ConfigError,
+              "[[model.layers]]: the layers turn one example into {}, but the data needs {} outputs per example: "
+              "end with a linear layer of out = {}",
+              probe.shape(), outputs, outputs);
+  return model;
+}
+
+// torchvision's ResNet-18/34 for (C, H, W) images: in_channels from the data, one logit per output.
+std::shared_ptr<nn::Module> resnet(const io::ModelConfig& c, const Shape& example_shape, std::int64_t outputs,
+                                   Rng& rng) {
+  NNLAB_CHECK(example_shape.rank() == 3, ConfigError,
+              "[model] type = '{}' needs image inputs (C, H, W), but the data's examples are {}", c.type,
+              example_shape);
+  NNLAB_CHECK(c.init == "default", ConfigError,
+              "[model] init = '{}' does not apply to type = '{}', which initialises as torchvision (Kaiming normal, "
+              "fan_out, for its convolutions): expected init = 'default'",
+              c.init, c.type);
+  const nn::ResNetOptions options{.num_classes = outputs,
+                                  .in_channels = example_shape[0],
+                                  .small_images = c.small_images,
+                                  .dtype = model_dtype(c),
+                                  .rng = &rng};
+  if (c.type == "resnet18") return nn::resnet18(options);
+  return nn::resnet34(options);
+}
+
+}  // namespace
+
+DType model_dtype(const io::ModelConfig& config) { return config.dtype == "float64" ? DType::f64 : DType::f32; }
+
+std::shared_ptr<nn::Module> build_model(const io::ModelConfig& c, const Shape& example_shape, std::int64_t outputs,
+                                        Rng& rng) {
+  std::shared_ptr<nn::Module> model;
+  if (c.type == "mlp" || c.type == "logistic") {
+    model = mlp(c, example_shape, outputs, rng);
+  } else if (c.type == "cnn") {
+    model = cnn(c, example_shape, outputs, rng);
+  } else if (c.type == "resnet18" || c.type == "resnet34") {
+    model = resnet(c, example_shape, outputs, rng);
+  } else {
+    throw ConfigError(fmt::format("[model] type: unknown model type '{}'", c.type));
+  }
+  if (!c.init_from.empty()) io::load_model(*model, c.init_from, {.strict = false, .skip_prefixes = c.init_skip});
+  for (const std::string& prefix : c.freeze) freeze(*model, prefix);
+  return model;
+}
+
+}  // namespace nnlab::lab
