@@ -30,6 +30,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 PYTHON = "/usr/bin/python3"  # Debian's python3-torch lives here, not in a virtualenv
 ALL_WORKLOADS = ["W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W9"]
+# nnlab alone: W2 with the grad_norms probe at every step against W2 plain (the probe's cost).
+PROBE_COST = "P1"
 IMPLS = ["nnlab", "torch tuned", "torch as-installed"]
 NUMPY_LOOP = "numpy loop"  # W7's second reference
 QUICK_STEPS = {"W7": 1000, "W8": 5}  # --quick: timed steps per workload; others QUICK_DEFAULT
@@ -289,6 +291,8 @@ def parse_args():
     parser.add_argument("--timeout", type=int, default=3600, help="seconds per run")
     args = parser.parse_args()
     args.workloads = [w.strip() for w in args.workloads.split(",") if w.strip()]
+    args.probe_cost = PROBE_COST in args.workloads or args.workloads == ALL_WORKLOADS
+    args.workloads = [w for w in args.workloads if w != PROBE_COST]
     unknown = [w for w in args.workloads if w not in ALL_WORKLOADS]
     if unknown:
         parser.error(f"unknown workload(s) {', '.join(unknown)} (known: {', '.join(ALL_WORKLOADS)})")
@@ -297,6 +301,29 @@ def parse_args():
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
     return args
+
+
+def probe_cost(args, cmds):
+    """Lines of a table: W2 plain and with grad_norms at every step, nnlab alone, `repeats` runs
+    of each (the two variants run back to back in one process, so each pair shares the machine's
+    mood); the cost is the step time's increase between the medians."""
+    argv, env = cmds["nnlab"]
+    steps = ["--steps", str(args.steps or (QUICK_DEFAULT if args.quick else 938))]
+    rates = {"plain": [], "grad_norms": []}
+    for _ in range(args.repeats):
+        try:
+            for line in run_lines(argv + [PROBE_COST] + steps, env, args.timeout):
+                rates[line["variant"]].append(line["samples_per_s"])
+        except RuntimeError as error:
+            print(f"compare: {PROBE_COST} failed: {error}", file=sys.stderr)
+            return []
+    spread = {v: f"{min(r):,.0f} / {statistics.median(r):,.0f} / {max(r):,.0f}" for v, r in rates.items()}
+    cost = statistics.median(rates["plain"]) / statistics.median(rates["grad_norms"]) - 1
+    return ["", f"Probe cost: W2 with [probes] grad_norms at every step (nnlab alone, {args.repeats} runs each, "
+                f"samples/s min / median / max)", "",
+            "| W2 | samples/s | step time vs plain |", "|---|---:|---:|",
+            f"| plain | {spread['plain']} | |",
+            f"| grad_norms every step | {spread['grad_norms']} | {100 * cost:+.1f} % (target < 5 %) |"]
 
 
 def main():
@@ -312,6 +339,8 @@ def main():
     peak = measure_peak(args, cmds) if args.sgemm_size > 0 else {}
     results = run_workloads(args, cmds)
     text = table(args, results, peak)
+    if args.probe_cost:
+        text += "\n".join(probe_cost(args, cmds)) + "\n"
     print(text)
     print(f"compare: {time.monotonic() - start:.0f} s", file=sys.stderr)
     if args.out:

@@ -3,6 +3,7 @@
 # (bench/compare.py, every workload, three runs per side). The first argument, unless it starts
 # with "-", picks something else:
 #   make bench ARGS=W3                       one workload (or a list: W2,W9)
+#   make bench ARGS=P1                       what the grad_norms probe adds to a W2 step
 #   make bench ARGS=micro                    every micro-benchmark (Google Benchmark)
 #   make bench ARGS=gemm                     the micro-benchmarks whose name contains "gemm"
 #   make bench ARGS="--quick"                the comparison with few steps: a smoke test
@@ -24,7 +25,7 @@ if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
 fi
 case "$filter" in
   "" | workloads) compare "$@" ;;
-  W[0-9]*) compare --workloads "$filter" "$@" ;;
+  W[0-9]* | P1*) compare --workloads "$filter" "$@" ;;
   micro) filter="" ;;
 esac
 

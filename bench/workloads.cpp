@@ -34,6 +34,7 @@ const std::vector<Workload>& registry() {
       {"W7", "rosenbrock", {"gd", "momentum", "adam"}, run_rosenbrock},
       {"W8", "resnet18", {}, run_resnet18},
       {"W9", "linear-cifar", {}, run_linear_cifar},
+      {"P1", "mlp-deep-probe-cost", {"plain", "grad_norms"}, run_probe_cost},
   };
   return workloads;
 }

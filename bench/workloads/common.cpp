@@ -27,7 +27,7 @@ Tensor cross_entropy_loss(const Tensor& outputs, const Tensor& targets) { return
 
 Result train_supervised(nn::Module& model, optim::Optimizer& optimizer, const data::Dataset& dataset,
                         const data::LoaderOptions& loader_options, const LossFn& loss, std::int64_t steps,
-                        std::int64_t warmup) {
+                        std::int64_t warmup, const AfterBackward& after_backward) {
   model.train();
   data::DataLoader loader(dataset, loader_options);
   // Phase times of every step; the warm-up's are subtracted below. Reading the clock four
@@ -47,6 +47,7 @@ Result train_supervised(nn::Module& model, optim::Optimizer& optimizer, const da
     Tensor value = loss(model(batch.inputs), batch.targets);
     const auto t2 = Clock::now();
     value.backward();
+    if (after_backward) after_backward(batch, value, done + 1);
     const auto t3 = Clock::now();
     optimizer.step();
     const auto t4 = Clock::now();

@@ -2,11 +2,13 @@
 #include <fmt/format.h>
 
 #include "nnlab/core/error.h"
+#include "nnlab/io/metrics_log.h"
 #include "nnlab/data/synthetic.h"
 #include "nnlab/nn/builders.h"
 #include "nnlab/ops/loss.h"
 #include "nnlab/optim/adam.h"
 #include "nnlab/optim/sgd.h"
+#include "nnlab/train/probes/norm_probes.h"
 #include "workloads/workload.h"
 
 namespace nnlab::bench {
@@ -38,6 +40,44 @@ Result run_mlp_sigmoid(const std::string& /*variant*/, const RunOptions& options
 
 // W2: 784-512-256-128-64-10 ReLU, Kaiming-uniform (relu gain, fan_in, zero biases), Adam lr 1e-3
 // with weight decay 1e-4, batch 64, one epoch (938 steps, the last batch of an epoch short).
+// P1: W2's job plain ("plain"), and with the grad_norms probe at every step recording into a
+// metrics stream whose sink encodes each record as the run folder's logs do ("grad_norms"):
+// what the probe adds to a step. `make bench` prints the two side by side.
+Result run_probe_cost(const std::string& variant, const RunOptions& options) {
+  if (variant != "plain" && variant != "grad_norms") {
+    throw ValueError(fmt::format("P1: expected variant plain or grad_norms, got '{}'", variant));
+  }
+  const data::Dataset dataset = fashion_mnist_flat();
+  Rng rng(options.seed);
+  auto model = nn::mlp({.in_features = 784, .hidden = {512, 256, 128, 64}, .out_features = 10,
+                        .activation = "relu", .init = "kaiming_uniform", .rng = &rng});
+  optim::Adam optimizer(model->parameters(), {.lr = 1e-3, .weight_decay = 1e-4});
+  // Encodes every scalar as metrics.jsonl and metrics.csv lines, into memory.
+  struct EncodingSink final : train::MetricsSink {
+    std::string jsonl, csv;
+    void write(const train::ScalarRecord& record) override {
+      jsonl += io::to_json(record).dump() + "\n";
+      csv += io::to_csv_row(record) + "\n";
+      if (jsonl.size() > (1 << 20)) jsonl.clear(), csv.clear();
+    }
+  } sink;
+  train::MetricsStream stream;
+  stream.add_sink(sink);
+  train::GradNormProbe probe(stream, /*every=*/1);
+  AfterBackward record;
+  if (variant == "grad_norms") {
+    record = [&](const data::Batch& batch, const Tensor& loss, std::int64_t step) {
+      probe.on_step({.epoch = 1, .batch = 0, .batches = 1 << 30, .step = step, .loss = loss.item(), .lr = 1e-3,
+                     .inputs = &batch, .outputs = nullptr, .model = model.get()});
+    };
+  }
+  Result result = train_supervised(*model, optimizer, dataset,
+                                   {.batch_size = 64, .seed = options.seed, .prefetch = options.prefetch},
+                                   cross_entropy_loss, options.steps.value_or(938), kWarmupSteps, record);
+  result.variant = variant;
+  return result;
+}
+
 Result run_mlp_deep(const std::string& /*variant*/, const RunOptions& options) {
   const data::Dataset dataset = fashion_mnist_flat();
   Rng rng(options.seed);

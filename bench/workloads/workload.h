@@ -78,9 +78,12 @@ Tensor cross_entropy_loss(const Tensor& outputs, const Tensor& targets);
 // The standard supervised job: batches from a shuffling DataLoader (a new order every epoch;
 // the timed steps run on into the next epoch when they outlast one), zero_grad, forward, loss,
 // backward, step, after `warmup` untimed steps. The result's batch is loader_options.batch_size.
+// `after_backward` (when set) runs between backward and the step, as a Trainer callback would,
+// with the batch, its loss and the 1-based step count; its time counts in the backward phase.
+using AfterBackward = std::function<void(const data::Batch& batch, const Tensor& loss, std::int64_t step)>;
 Result train_supervised(nn::Module& model, optim::Optimizer& optimizer, const data::Dataset& dataset,
                         const data::LoaderOptions& loader_options, const LossFn& loss, std::int64_t steps,
-                        std::int64_t warmup = kWarmupSteps);
+                        std::int64_t warmup = kWarmupSteps, const AfterBackward& after_backward = {});
 
 // Fashion-MNIST's training set, flattened to (60000, 784) float32 and normalised with
 // WORKLOADS.md's mean 0.2860 and std 0.3530.
@@ -110,5 +113,6 @@ Result run_sinc(const std::string& variant, const RunOptions& options);         
 Result run_rosenbrock(const std::string& variant, const RunOptions& options);   // W7
 Result run_resnet18(const std::string& variant, const RunOptions& options);      // W8
 Result run_linear_cifar(const std::string& variant, const RunOptions& options);  // W9
+Result run_probe_cost(const std::string& variant, const RunOptions& options);   // P1: W2 with and without grad_norms
 
 }  // namespace nnlab::bench

@@ -311,6 +311,8 @@ TEST(CliCommands, InfoEvalDatasetsHelpVersion) {
   EXPECT_EQ(info.status, 0) << info.err;
   EXPECT_NE(info.out.find("Linear(in_features=2, out_features=16"), std::string::npos) << info.out;
   EXPECT_NE(info.out.find("[1, 4]"), std::string::npos) << info.out;  // the last layer's output shape
+  // 16 ReLU units over the plane: at most C(16,0) + C(16,1) + C(16,2) = 1 + 16 + 120 regions.
+  EXPECT_NE(info.out.find("linear regions: at most 137 "), std::string::npos) << info.out;
   const auto eval = run_nnlab(dir, {"eval", folder.string()});
   EXPECT_EQ(eval.status, 0) << eval.err;
   EXPECT_NE(eval.out.find("| test "), std::string::npos) << eval.out;

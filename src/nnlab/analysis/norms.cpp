@@ -6,27 +6,12 @@
 #include <limits>
 
 #include "nnlab/core/check.h"
+#include "nnlab/kernels/optim.h"
 #include "nnlab/tensor/copy.h"
 
 namespace nnlab::analysis {
 namespace {
 
-template <typename T>
-double contiguous_sum_of_squares(const T* data, std::int64_t count) {
-  double sum = 0.0;
-  for (std::int64_t i = 0; i < count; ++i) {
-    const double value = static_cast<double>(data[i]);
-    sum += value * value;
-  }
-  return sum;
-}
-
-template <typename T>
-double sum_of_squares(const Tensor& tensor) {
-  // Parameters and gradients are contiguous in practice; a strided view is copied once.
-  const Tensor dense = contiguous(tensor);
-  return contiguous_sum_of_squares(static_cast<const T*>(dense.data_ptr()), dense.numel());
-}
 
 double ratio_of_norms(double first, double last) {
   if (last == 0.0)
@@ -64,13 +49,11 @@ std::string layer_name(const std::string& parameter_name) {
 }
 
 double squared_l2_norm(const Tensor& tensor) {
-  switch (tensor.dtype()) {
-    case DType::f32: return sum_of_squares<float>(tensor);
-    case DType::f64: return sum_of_squares<double>(tensor);
-    case DType::i64: break;
-  }
-  NNLAB_CHECK(false, DTypeError, "squared_l2_norm: expected a float32 or float64 tensor, got {}", tensor.dtype());
-  return 0.0;
+  NNLAB_CHECK(tensor.dtype() == DType::f32 || tensor.dtype() == DType::f64, DTypeError,
+              "squared_l2_norm: expected a float32 or float64 tensor, got {}", tensor.dtype());
+  // Parameters and gradients are contiguous in practice; a strided view is copied once.
+  const Tensor dense = contiguous(tensor);
+  return kernels::sum_of_squares(dense.dtype(), dense.data_ptr(), dense.numel());
 }
 
 NormSummary gradient_norms(const std::vector<nn::NamedTensor>& parameters) {

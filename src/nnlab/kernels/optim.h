@@ -62,6 +62,11 @@ void adagrad_step(DType dtype, std::span<const OptimSlot> slots, const AdagradPa
 // Σ |x|^norm_type over n elements (norm_type > 0), or max |x| when norm_type is +inf; in double.
 double grad_norm_partial(DType dtype, const void* x, std::int64_t n, double norm_type);
 
+// Σ x² over n contiguous elements, in double: 16 interleaved partial sums (so the loop
+// vectorises), large arrays split across the threads; the order of additions depends only on n
+// and the thread count. The gradient-norm probe runs this on every parameter at every step.
+double sum_of_squares(DType dtype, const void* x, std::int64_t n);
+
 // x *= factor, in place.
 void scale_inplace(DType dtype, void* x, std::int64_t n, double factor);
 

@@ -99,6 +99,7 @@ std::string histogram_note(const train::HistogramRecord& h) {
 void add_histograms(const io::RunRecords& records, ReportCharts& charts) {
   std::vector<const train::HistogramRecord*> last;  // the last record of each tag, in order of first appearance
   for (const train::HistogramRecord& h : records.histograms) {
+    if (names_a_parameter(h.tag)) continue;  // one per parameter: TensorBoard shows those
     auto found = std::find_if(last.begin(), last.end(), [&](const auto* seen) { return seen->tag == h.tag; });
     if (found == last.end())
       last.push_back(&h);

@@ -13,6 +13,7 @@
 #include "nnlab/report/html_report.h"
 #include "nnlab/report/image_grid.h"
 #include "nnlab/report/line_chart.h"
+#include "nnlab/report/scalar_groups.h"
 
 namespace nnlab::report {
 namespace {
@@ -236,13 +237,12 @@ void Plotter::heat_maps() {
   }
 }
 
-// Histograms grouped by the tag's first component, latest record of each tag; weights/ and
-// gradients/ (one per parameter, for TensorBoard) are left out.
+// Histograms grouped by the tag's first component, latest record of each tag; those of one
+// parameter each (weights/..., gradients/..., for TensorBoard) are left out.
 void Plotter::histograms() {
   std::map<std::string, std::map<std::string, const train::HistogramRecord*>> groups;
   for (const auto& h : records_.histograms) {
-    const std::string group = h.tag.substr(0, h.tag.find('/'));
-    if (group != "weights" && group != "gradients") groups[group][h.tag] = &h;
+    if (!names_a_parameter(h.tag)) groups[h.tag.substr(0, h.tag.find('/'))][h.tag] = &h;
   }
   for (const auto& [group, tags] : groups) {
     HistogramChart chart{.title = fmt::format("{} (epoch {})", group, tags.begin()->second->epoch),

@@ -46,11 +46,25 @@ void add_to_group(std::vector<ScalarGroup>& groups, const std::string& title, bo
   found->tags.push_back(tag);
 }
 
+// Where a column goes in the epoch table: the Trainer's numbers first, timings last.
+int column_rank(const std::string& tag) {
+  const std::string prefix = first_component(tag);
+  if (prefix == "train" || prefix == "val" || prefix == "test") return 0;
+  if (tag == "lr") return 1;
+  return prefix == "time" ? 3 : 2;
+}
+
 }  // namespace
+
+bool names_a_parameter(const std::string& tag) { return last_component(tag).find('.') != std::string::npos; }
 
 EpochTable epoch_table(const io::RunRecords& records) {
   EpochTable table;
-  table.tags = epoch_level_tags(records);
+  for (const std::string& tag : epoch_level_tags(records)) {
+    if (!names_a_parameter(tag)) table.tags.push_back(tag);
+  }
+  std::stable_sort(table.tags.begin(), table.tags.end(),
+                   [](const std::string& a, const std::string& b) { return column_rank(a) < column_rank(b); });
   std::unordered_map<std::string, std::size_t> column;
   for (std::size_t i = 0; i < table.tags.size(); ++i) column[table.tags[i]] = i;
   std::map<std::int64_t, std::vector<double>> rows;

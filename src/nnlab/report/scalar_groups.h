@@ -12,9 +12,16 @@
 
 namespace nnlab::report {
 
+// A tag that names one parameter ("weight_norm/1.weight", "gradients/layer1.0.conv1.weight"):
+// its last path component holds a '.'. Such per-parameter numbers are drawn in charts (and
+// written for TensorBoard) but left out of the report's tables and histogram cards.
+bool names_a_parameter(const std::string& tag);
+
 // The epoch-level tags as a table: one row per epoch that has any of them.
 struct EpochTable {
-  std::vector<std::string> tags;            // columns, in order of first appearance
+  // Columns: train/, val/ and test/ tags, then lr, then the others (per-parameter ones left
+  // out), then time/, each in order of first appearance.
+  std::vector<std::string> tags;
   std::vector<std::int64_t> epochs;         // rows, ascending
   std::vector<std::vector<double>> values;  // [row][column]; NaN where the epoch lacks the tag
 };

@@ -7,7 +7,11 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
+#include <omp.h>
+
+#include "nnlab/core/parallel.h"
 #include "nnlab/kernels/cpu/isa.h"
 #include "nnlab/kernels/cpu/loops.h"
 
@@ -239,14 +243,69 @@ void adagrad_step(DType dtype, std::span<const OptimSlot> slots, const AdagradPa
   });
 }
 
+namespace {
+
+constexpr int kSquareLanes = 16;
+constexpr std::int64_t kSquaresGrain = std::int64_t{1} << 16;  // elements per thread, at least
+
+template <typename T>
+inline double squares_run(const T* p, std::int64_t n) {
+  double lanes[kSquareLanes] = {};
+  std::int64_t i = 0;
+  for (; i + kSquareLanes <= n; i += kSquareLanes) {
+    for (int l = 0; l < kSquareLanes; ++l) {
+      const double v = static_cast<double>(p[i + l]);
+      lanes[l] += v * v;
+    }
+  }
+  double sum = 0;
+  for (; i < n; ++i) sum += static_cast<double>(p[i]) * static_cast<double>(p[i]);
+  for (int l = 0; l < kSquareLanes; ++l) sum += lanes[l];
+  return sum;
+}
+NNLAB_ISA_CLONES double squares_f32(const float* p, std::int64_t n) { return squares_run(p, n); }
+NNLAB_ISA_CLONES double squares_f64(const double* p, std::int64_t n) { return squares_run(p, n); }
+
+template <typename T>
+double squares(const T* p, std::int64_t n) {
+  if constexpr (std::is_same_v<T, float>) {
+    return squares_f32(p, n);
+  } else {
+    return squares_f64(p, n);
+  }
+}
+
+}  // namespace
+
+double sum_of_squares(DType dtype, const void* x, std::int64_t n) {
+  double total = 0;
+  cpu::dispatch_floating(dtype, [&]<typename T>() {
+    const T* p = static_cast<const T*>(x);
+    const auto parts = static_cast<int>(std::min<std::int64_t>(num_threads(), n / kSquaresGrain));
+    if (parts <= 1 || omp_in_parallel()) {
+      total = squares(p, n);
+      return;
+    }
+    double partial[256] = {};
+    const int used = std::min(parts, 256);
+#pragma omp parallel num_threads(used)
+    {
+      const std::int64_t t = omp_get_thread_num();
+      const std::int64_t lo = n * t / used, hi = n * (t + 1) / used;
+      partial[t] = squares(p + lo, hi - lo);
+    }
+    for (int t = 0; t < used; ++t) total += partial[t];  // in part order: reproducible
+  });
+  return total;
+}
+
 double grad_norm_partial(DType dtype, const void* x, std::int64_t n, double norm_type) {
+  if (norm_type == 2) return sum_of_squares(dtype, x, n);
   double acc = 0;
   cpu::dispatch_floating(dtype, [&]<typename T>() {
     const T* p = static_cast<const T*>(x);
     if (std::isinf(norm_type)) {
       for (std::int64_t i = 0; i < n; ++i) acc = std::max(acc, static_cast<double>(std::abs(p[i])));
-    } else if (norm_type == 2) {
-      for (std::int64_t i = 0; i < n; ++i) acc += static_cast<double>(p[i]) * static_cast<double>(p[i]);
     } else {
       for (std::int64_t i = 0; i < n; ++i) acc += std::pow(std::abs(static_cast<double>(p[i])), norm_type);
     }
