@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 namespace nnlab::testing {
@@ -62,6 +63,16 @@ std::filesystem::path run_folder_of(const TempDir& dir, const CommandResult& res
   if (at == std::string::npos) return {};
   const std::size_t start = at + marker.size();
   return dir.path() / result.out.substr(start, result.out.find('\n', start) - start);
+}
+
+std::filesystem::path train_ok(const TempDir& dir, const std::string& config, const std::vector<std::string>& flags) {
+  std::vector<std::string> args = {"train", write_text(dir, "config.toml", config)};
+  args.insert(args.end(), flags.begin(), flags.end());
+  const CommandResult result = run_nnlab(dir, args);
+  EXPECT_EQ(result.status, 0) << result.out << result.err;
+  const std::filesystem::path folder = run_folder_of(dir, result);
+  EXPECT_FALSE(folder.empty()) << result.out;
+  return folder;
 }
 
 std::string metrics_without_timings(const std::filesystem::path& run_folder) {

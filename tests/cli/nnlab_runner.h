@@ -27,6 +27,11 @@ std::vector<std::string> read_lines(const std::filesystem::path& path);
 // The run folder a `nnlab train` printed ("run folder: <dir>"), relative to `dir`.
 std::filesystem::path run_folder_of(const TempDir& dir, const CommandResult& result);
 
+// Runs `nnlab train` on `config` (file text, written to dir/config.toml) with extra flags,
+// expects success, and returns the run folder.
+std::filesystem::path train_ok(const TempDir& dir, const std::string& config,
+                               const std::vector<std::string>& flags = {});
+
 // metrics.jsonl without its wall-time records (time/...): what must be identical between two runs.
 std::string metrics_without_timings(const std::filesystem::path& run_folder);
 

@@ -18,6 +18,7 @@ namespace {
 using testing::read_lines;
 using testing::read_text;
 using testing::run_nnlab;
+using testing::train_ok;
 using testing::write_text;
 
 constexpr const char* kEveryPlaneProbe = R"(name = "probed"
@@ -43,15 +44,6 @@ decision_boundary = { resolution = 30 }
 confusion = true
 true_class_probability = true
 )";
-
-std::filesystem::path train_ok(const testing::TempDir& dir, const std::string& config,
-                               const std::vector<std::string>& flags = {}) {
-  std::vector<std::string> args = {"train", write_text(dir, "config.toml", config)};
-  args.insert(args.end(), flags.begin(), flags.end());
-  const testing::CommandResult result = run_nnlab(dir, args);
-  EXPECT_EQ(result.status, 0) << result.out << result.err;
-  return testing::run_folder_of(dir, result);
-}
 
 std::set<std::string> tags_in(const std::filesystem::path& file, const char* field) {
   std::set<std::string> tags;
@@ -87,12 +79,13 @@ TEST(CliLab, EveryProbeOnLeavesRecordsPlotsReportTensorBoardAndSnapshots) {
   }
   // 7 steps per epoch: snapshots at steps 0, 5, 10 and the end (14).
   std::set<std::string> snapshots;
-  for (const auto& entry : std::filesystem::directory_iterator(folder / "snapshots")) snapshots.insert(entry.path().filename());
+  for (const auto& entry : std::filesystem::directory_iterator(folder / "snapshots"))
+    snapshots.insert(entry.path().filename());
   EXPECT_EQ(snapshots, (std::set<std::string>{"weights-00000000.safetensors", "weights-00000005.safetensors",
                                               "weights-00000010.safetensors", "weights-00000014.safetensors"}));
-  expect_plots(folder, {"loss", "accuracy", "step_loss", "grad_norm", "grad_norm_by_layer", "grad_norm_and_loss",
-                        "weight_norm", "sensitivity", "snapshots_accuracy", "decision_boundary", "confusion",
-                        "true_class_probability"});
+  expect_plots(folder,
+               {"loss", "accuracy", "step_loss", "grad_norm", "grad_norm_by_layer", "grad_norm_and_loss", "weight_norm",
+                "sensitivity", "snapshots_accuracy", "decision_boundary", "confusion", "true_class_probability"});
   const std::string report = read_text(folder / "report.html");
   EXPECT_NE(report.find("Chart.js v3"), std::string::npos);
   EXPECT_NE(report.find("data:image/png;base64,"), std::string::npos);

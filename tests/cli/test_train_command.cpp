@@ -39,17 +39,7 @@ epochs = 2
 batch_size = 32
 )";
 
-// Trains `config` (file text) with extra flags, expects success, and returns the run folder.
-std::filesystem::path train_ok(const testing::TempDir& dir, const std::string& config,
-                               const std::vector<std::string>& flags = {}) {
-  std::vector<std::string> args = {"train", write_text(dir, "config.toml", config)};
-  args.insert(args.end(), flags.begin(), flags.end());
-  const testing::CommandResult result = run_nnlab(dir, args);
-  EXPECT_EQ(result.status, 0) << result.out << result.err;
-  const std::filesystem::path folder = testing::run_folder_of(dir, result);
-  EXPECT_FALSE(folder.empty()) << result.out;
-  return folder;
-}
+using testing::train_ok;
 
 TEST(CliTrain, LeavesACompleteRunFolder) {
   testing::TempDir dir;

@@ -11,7 +11,7 @@
 #include "nnlab/io/atomic_file.h"
 #include "nnlab/io/metrics_log.h"
 #include "nnlab/io/run_folder.h"
-#include "nnlab/report/html_image.h"
+#include "nnlab/io/png_encode.h"
 
 namespace nnlab::testing {
 namespace {
@@ -75,7 +75,7 @@ void plot_png(const fs::path& path, std::uint8_t red) {
                                                std::uint8_t(line ? 180 : 255)});
     }
   }
-  write_text(path, report::encode_png(image, path.filename().string()));
+  write_text(path, io::encode_png(image, path.filename().string()));
 }
 
 void extras(const fs::path& dir) {

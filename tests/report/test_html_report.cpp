@@ -218,21 +218,6 @@ TEST(HtmlEscape, EscapesMarkupAndScriptJson) {
   EXPECT_EQ(format_number(std::nan("")), "NaN");
 }
 
-TEST(HtmlImage, PngRoundTripsThroughTheDecoder) {
-  train::Image image{.height = 2, .width = 3, .channels = 3, .pixels = {}, .caption = ""};
-  for (int i = 0; i < 18; ++i) image.pixels.push_back(static_cast<std::uint8_t>(i * 14));
-  const std::string png = encode_png(image, "test");
-  const data::DecodedImage decoded =
-      data::decode_image({reinterpret_cast<const std::uint8_t*>(png.data()), png.size()}, "test.png");
-  EXPECT_EQ(decoded.height, 2);
-  EXPECT_EQ(decoded.width, 3);
-  EXPECT_EQ(decoded.rgb, image.pixels);
-  EXPECT_EQ(base64_encode("Man"), "TWFu");
-  EXPECT_EQ(base64_encode("Ma"), "TWE=");
-  image.pixels.pop_back();
-  expect_throw_with<ValueError>([&] { encode_png(image, "'bad' #0"); }, "needs 18 pixel bytes, got 17");
-}
-
 TEST(ScalarGroups, EpochLevelTagsAreThoseRecordedOncePerEpochAtItsEnd) {
   io::RunRecords records;
   const auto add = [&](const char* tag, std::int64_t step, std::int64_t epoch) {

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "nnlab/core/check.h"
+#include "nnlab/io/base64.h"
 
 namespace nnlab::io {
 namespace {
@@ -26,43 +27,6 @@ Json head(const char* kind, const std::string& tag, std::int64_t step, std::int6
   record["step"] = step;
   record["epoch"] = epoch;
   return record;
-}
-
-constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-std::string base64_encode(const std::vector<std::uint8_t>& bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  for (std::size_t i = 0; i < bytes.size(); i += 3) {
-    const std::uint32_t chunk = (std::uint32_t{bytes[i]} << 16) |
-                                (i + 1 < bytes.size() ? std::uint32_t{bytes[i + 1]} << 8 : 0u) |
-                                (i + 2 < bytes.size() ? std::uint32_t{bytes[i + 2]} : 0u);
-    out += kBase64[(chunk >> 18) & 63];
-    out += kBase64[(chunk >> 12) & 63];
-    out += i + 1 < bytes.size() ? kBase64[(chunk >> 6) & 63] : '=';
-    out += i + 2 < bytes.size() ? kBase64[chunk & 63] : '=';
-  }
-  return out;
-}
-
-// Returns false on a character outside the alphabet or a length that is not a multiple of 4.
-bool base64_decode(const std::string& text, std::vector<std::uint8_t>& out) {
-  if (text.size() % 4 != 0) return false;
-  out.clear();
-  std::uint32_t chunk = 0;
-  int bits = 0;
-  for (char c : text) {
-    if (c == '=') break;
-    const char* found = std::find(kBase64, kBase64 + 64, c);
-    if (found == kBase64 + 64) return false;
-    chunk = (chunk << 6) | static_cast<std::uint32_t>(found - kBase64);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<std::uint8_t>((chunk >> bits) & 0xFF));
-    }
-  }
-  return true;
 }
 
 template <typename T>
@@ -192,7 +156,8 @@ Json to_json(const train::ImageRecord& r) {
                       {"width", image.width},
                       {"channels", image.channels},
                       {"caption", image.caption},
-                      {"pixels", base64_encode(image.pixels)}});
+                      {"pixels", base64_encode(std::string_view(reinterpret_cast<const char*>(image.pixels.data()),
+                                                                image.pixels.size()))}});
   }
   record["images"] = std::move(images);
   return record;

@@ -1,9 +1,6 @@
-// TensorBoard event files through libprotobuf (the Event messages) and libpng (the images).
-// libpng reports errors by longjmp: the one setjmp sits in png_guarded, whose jumped-over frames
-// own nothing with a destructor; the owning objects live in its caller.
+// TensorBoard event files through libprotobuf (the Event messages); images as PNG (png_encode.h).
 #include "nnlab/io/tensorboard_writer.h"
 
-#include <png.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,7 +8,6 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
-#include <csetjmp>
 #include <cstring>
 #include <string>
 #include <system_error>
@@ -20,6 +16,7 @@
 
 #include "nnlab/core/check.h"
 #include "nnlab/io/crc32c.h"
+#include "nnlab/io/png_encode.h"
 #include "tensorboard.pb.h"
 
 namespace nnlab::io {
@@ -68,80 +65,6 @@ std::string serialize(const tensorboard::Event& event) {
 
 void put_little_endian(std::uint64_t value, int bytes, char* out) {
   for (int i = 0; i < bytes; ++i) out[i] = static_cast<char>((value >> (8 * i)) & 0xFFu);
-}
-
-// ---------------------------------------------------------------------------------------------
-// PNG encoding
-
-// What libpng's callbacks reach through their user pointers. Owned by the caller.
-struct PngSink {
-  std::string* bytes;
-  char message[256];
-};
-
-void png_append(png_structp png, png_bytep data, png_size_t length) {
-  static_cast<PngSink*>(png_get_io_ptr(png))->bytes->append(reinterpret_cast<const char*>(data), length);
-}
-
-void png_flush_nothing(png_structp) {}
-
-// libpng's default handler prints to stderr; the library never prints, so keep the message.
-[[noreturn]] void png_on_error(png_structp png, png_const_charp message) {
-  auto* sink = static_cast<PngSink*>(png_get_error_ptr(png));
-  std::snprintf(sink->message, sizeof(sink->message), "%s", message);
-  png_longjmp(png, 1);
-}
-
-void png_on_warning(png_structp, png_const_charp) {}
-
-// Runs step() with libpng's error jump set; false when libpng reported an error.
-template <typename Step>
-bool png_guarded(png_structp png, const Step& step) {
-  if (setjmp(png_jmpbuf(png)) != 0) return false;
-  step();
-  return true;
-}
-
-void check_image(const train::Image& image, const std::string& tag) {
-  NNLAB_CHECK(image.height > 0 && image.width > 0, ValueError,
-              "TensorBoardWriter: image '{}' must have a positive height and width, got {}x{}", tag, image.height,
-              image.width);
-  NNLAB_CHECK(image.channels >= 1 && image.channels <= 4, ValueError,
-              "TensorBoardWriter: image '{}' must have 1 to 4 channels, got {}", tag, image.channels);
-  NNLAB_CHECK(image.pixels.size() == static_cast<std::size_t>(image.height * image.width * image.channels), ValueError,
-              "TensorBoardWriter: image '{}' of {}x{}x{} (height x width x channels) needs {} pixel bytes, got {}", tag,
-              image.height, image.width, image.channels, image.height * image.width * image.channels,
-              image.pixels.size());
-}
-
-// `image` (checked) as an 8-bit PNG file. Throws ValueError naming `tag` if libpng refuses it.
-std::string encode_png(const train::Image& image, const std::string& tag) {
-  static constexpr std::array<int, 5> kColorType = {0, PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA,
-                                                    PNG_COLOR_TYPE_RGB, PNG_COLOR_TYPE_RGBA};
-  const auto row_bytes = static_cast<std::size_t>(image.width * image.channels);
-  std::vector<png_bytep> rows(static_cast<std::size_t>(image.height));
-  for (std::size_t y = 0; y < rows.size(); ++y) rows[y] = const_cast<png_bytep>(image.pixels.data() + y * row_bytes);
-  std::string bytes;
-  PngSink sink{&bytes, {}};
-  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &sink, png_on_error, png_on_warning);
-  png_infop info = png != nullptr ? png_create_info_struct(png) : nullptr;
-  if (info == nullptr) {
-    png_destroy_write_struct(&png, nullptr);
-    throw std::bad_alloc();
-  }
-  const bool ok = png_guarded(png, [&] {
-    png_set_write_fn(png, &sink, png_append, png_flush_nothing);
-    png_set_IHDR(png, info, static_cast<png_uint_32>(image.width), static_cast<png_uint_32>(image.height), 8,
-                 kColorType[static_cast<std::size_t>(image.channels)], PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
-                 PNG_FILTER_TYPE_DEFAULT);
-    png_write_info(png, info);
-    png_write_image(png, rows.data());
-    png_write_end(png, nullptr);
-  });
-  png_destroy_write_struct(&png, &info);
-  NNLAB_CHECK(ok, ValueError, "TensorBoardWriter: image '{}' ({}x{}) could not be encoded as PNG: {}", tag,
-              image.height, image.width, sink.message);
-  return bytes;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -323,7 +246,6 @@ void TensorBoardWriter::write(const train::HistogramRecord& record) {
 }
 
 void TensorBoardWriter::write(const train::ImageRecord& record) {
-  for (const train::Image& image : record.images) check_image(image, record.tag);
   tensorboard::Event event = make_event(record.step);
   for (std::size_t i = 0; i < record.images.size(); ++i) {
     const train::Image& image = record.images[i];
@@ -333,7 +255,7 @@ void TensorBoardWriter::write(const train::ImageRecord& record) {
     summary_image->set_height(static_cast<std::int32_t>(image.height));
     summary_image->set_width(static_cast<std::int32_t>(image.width));
     summary_image->set_colorspace(static_cast<std::int32_t>(image.channels));  // 1 grey ... 4 RGBA
-    summary_image->set_encoded_image_string(encode_png(image, value->tag()));
+    summary_image->set_encoded_image_string(encode_png(image, fmt::format("'{}'", value->tag())));
   }
   if (event.summary().value_size() > 0) write_record(serialize(event));
 }

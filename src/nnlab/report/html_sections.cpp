@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "nnlab/io/png_encode.h"
 #include "nnlab/report/html_escape.h"
 #include "nnlab/report/html_image.h"
 
@@ -32,7 +33,7 @@ std::string image_figure(const train::Image& image, const std::string& where) {
   const std::int64_t scale = display_scale(image);
   return fmt::format(
       "<figure><img src=\"{}\" width=\"{}\" height=\"{}\" alt=\"{}\"><figcaption>{}</figcaption></figure>",
-      data_uri("image/png", encode_png(image, where)), image.width * scale, image.height * scale,
+      data_uri("image/png", io::encode_png(image, where)), image.width * scale, image.height * scale,
       escape_html(image.caption), escape_html(image.caption));
 }
 

@@ -139,8 +139,8 @@ NNLAB_ISA_CLONES void adam_f64(const AdamArgs<double>& a, double* w, const doubl
                                double* vmax, std::int64_t n) {
   adam_range(a, w, g, m, v, vmax, n);
 }
-NNLAB_ISA_CLONES void rmsprop_f32(const RmspropArgs<float>& a, float* w, const float* g, float* s, float* b,
-                                  float* ga, std::int64_t n) {
+NNLAB_ISA_CLONES void rmsprop_f32(const RmspropArgs<float>& a, float* w, const float* g, float* s, float* b, float* ga,
+                                  std::int64_t n) {
   rmsprop_range(a, w, g, s, b, ga, n);
 }
 NNLAB_ISA_CLONES void rmsprop_f64(const RmspropArgs<double>& a, double* w, const double* g, double* s, double* b,
@@ -150,8 +150,7 @@ NNLAB_ISA_CLONES void rmsprop_f64(const RmspropArgs<double>& a, double* w, const
 NNLAB_ISA_CLONES void adagrad_f32(const AdagradArgs<float>& a, float* w, const float* g, float* s, std::int64_t n) {
   adagrad_range(a, w, g, s, n);
 }
-NNLAB_ISA_CLONES void adagrad_f64(const AdagradArgs<double>& a, double* w, const double* g, double* s,
-                                  std::int64_t n) {
+NNLAB_ISA_CLONES void adagrad_f64(const AdagradArgs<double>& a, double* w, const double* g, double* s, std::int64_t n) {
   adagrad_range(a, w, g, s, n);
 }
 
@@ -202,8 +201,8 @@ void for_each_chunk(std::span<const OptimSlot> slots, const Chunk& chunk) {
 void sgd_step(DType dtype, std::span<const OptimSlot> slots, const SgdParams& p) {
   cpu::dispatch_floating(dtype, [&]<typename T>() {
     for_each_chunk<T>(slots, [&](const OptimSlot& s, T* w, const T* g, std::int64_t begin, std::int64_t n) {
-      const SgdArgs<T> a{T(-p.lr), T(p.momentum), T(1 - p.dampening), T(p.weight_decay), T(p.l1),
-                         p.nesterov,  p.momentum != 0, s.step == 1};
+      const SgdArgs<T> a{T(-p.lr), T(p.momentum), T(1 - p.dampening), T(p.weight_decay),
+                         T(p.l1),  p.nesterov,    p.momentum != 0,    s.step == 1};
       sgd_chunk(a, w, g, at<T>(s.state[0], begin), n);
     });
   });
@@ -215,9 +214,17 @@ void adam_step(DType dtype, std::span<const OptimSlot> slots, const AdamParams& 
       const double t = static_cast<double>(s.step);
       const double bias_correction1 = 1 - std::pow(p.beta1, t);
       const double bias_correction2 = 1 - std::pow(p.beta2, t);
-      const AdamArgs<T> a{T(-(p.lr / bias_correction1)), T(p.beta1), T(1 - p.beta1), T(p.beta2), T(1 - p.beta2),
-                          T(std::sqrt(bias_correction2)), T(p.eps), T(p.weight_decay),
-                          T(1 - p.lr * p.weight_decay), p.amsgrad, p.decoupled};
+      const AdamArgs<T> a{T(-(p.lr / bias_correction1)),
+                          T(p.beta1),
+                          T(1 - p.beta1),
+                          T(p.beta2),
+                          T(1 - p.beta2),
+                          T(std::sqrt(bias_correction2)),
+                          T(p.eps),
+                          T(p.weight_decay),
+                          T(1 - p.lr * p.weight_decay),
+                          p.amsgrad,
+                          p.decoupled};
       adam_chunk(a, w, g, at<T>(s.state[0], begin), at<T>(s.state[1], begin), at<T>(s.state[2], begin), n);
     });
   });
@@ -225,8 +232,8 @@ void adam_step(DType dtype, std::span<const OptimSlot> slots, const AdamParams& 
 
 void rmsprop_step(DType dtype, std::span<const OptimSlot> slots, const RmspropParams& p) {
   cpu::dispatch_floating(dtype, [&]<typename T>() {
-    const RmspropArgs<T> a{T(-p.lr),  T(p.alpha),       T(1 - p.alpha), T(p.eps), T(p.weight_decay), T(p.momentum),
-                           p.centered, p.momentum > 0};
+    const RmspropArgs<T> a{T(-p.lr),          T(p.alpha),    T(1 - p.alpha), T(p.eps),
+                           T(p.weight_decay), T(p.momentum), p.centered,     p.momentum > 0};
     for_each_chunk<T>(slots, [&](const OptimSlot& s, T* w, const T* g, std::int64_t begin, std::int64_t n) {
       rmsprop_chunk(a, w, g, at<T>(s.state[0], begin), at<T>(s.state[1], begin), at<T>(s.state[2], begin), n);
     });
