@@ -33,11 +33,9 @@ void add_max_pool(nn::Sequential& model) {
 // Flatten, Linear(in -> hidden), ReLU, Linear(hidden -> 10), torch's default init.
 void add_head(nn::Sequential& model, std::int64_t in, std::int64_t hidden, Rng& rng) {
   model.push_back(std::make_shared<nn::Flatten>());
-  model.push_back(
-      std::make_shared<nn::Linear>(nn::LinearOptions{.in_features = in, .out_features = hidden, .rng = &rng}));
+  model.push_back(std::make_shared<nn::Linear>(nn::LinearOptions{.in_features = in, .out_features = hidden, .rng = &rng}));
   model.push_back(std::make_shared<nn::ReLU>());
-  model.push_back(
-      std::make_shared<nn::Linear>(nn::LinearOptions{.in_features = hidden, .out_features = 10, .rng = &rng}));
+  model.push_back(std::make_shared<nn::Linear>(nn::LinearOptions{.in_features = hidden, .out_features = 10, .rng = &rng}));
 }
 
 // W8's data: random N(0, 1) images of 3x64x64 with random labels in {0, 1}; 1,024 of them
@@ -62,8 +60,8 @@ Result run_cnn_shallow(const std::string& /*variant*/, const RunOptions& options
   add_head(model, 64 * 7 * 7, 128, rng);
   optim::Adam optimizer(model.parameters(), {.lr = 1e-3});
   return train_supervised(model, optimizer, dataset,
-                          {.batch_size = 128, .seed = options.seed, .prefetch = options.prefetch}, cross_entropy_loss,
-                          options.steps.value_or(200));
+                          {.batch_size = 128, .seed = options.seed, .prefetch = options.prefetch},
+                          cross_entropy_loss, options.steps.value_or(200));
 }
 
 // W5: six conv3x3 (pad 1) + ReLU, 1->16, 16->32, pool, 32->32, 32->64, pool, 64->64, 64->64,
@@ -85,8 +83,8 @@ Result run_cnn_deep(const std::string& /*variant*/, const RunOptions& options) {
   add_head(model, 64 * 3 * 3, 64, rng);
   optim::Adam optimizer(model.parameters(), {.lr = 1e-3});
   return train_supervised(model, optimizer, dataset,
-                          {.batch_size = 128, .seed = options.seed, .prefetch = options.prefetch}, cross_entropy_loss,
-                          options.steps.value_or(200));
+                          {.batch_size = 128, .seed = options.seed, .prefetch = options.prefetch},
+                          cross_entropy_loss, options.steps.value_or(200));
 }
 
 // W8: torchvision's ResNet-18 (BatchNorm, 7x7 stem) with 2 classes on random 3x64x64 images,
@@ -105,8 +103,8 @@ Result run_resnet18(const std::string& /*variant*/, const RunOptions& options) {
   auto model = nn::resnet18({.num_classes = kClasses, .rng = &rng});
   optim::SGD optimizer(model->parameters(), {.lr = 1e-3, .momentum = 0.9});
   return train_supervised(*model, optimizer, dataset,
-                          {.batch_size = 32, .seed = options.seed, .prefetch = options.prefetch}, cross_entropy_loss,
-                          options.steps.value_or(20), kResNetWarmupSteps);
+                          {.batch_size = 32, .seed = options.seed, .prefetch = options.prefetch},
+                          cross_entropy_loss, options.steps.value_or(20), kResNetWarmupSteps);
 }
 
 }  // namespace nnlab::bench

@@ -39,28 +39,25 @@ Result train_supervised(nn::Module& model, optim::Optimizer& optimizer, const da
   const auto seconds = [](Clock::time_point from, Clock::time_point to) {
     return std::chrono::duration<double>(to - from).count();
   };
-  Result result = time_training(
-      steps,
-      [&] {
-        const auto t0 = Clock::now();
-        const data::Batch batch = next_batch(loader);
-        const auto t1 = Clock::now();
-        optimizer.zero_grad();
-        Tensor value = loss(model(batch.inputs), batch.targets);
-        const auto t2 = Clock::now();
-        value.backward();
-        if (after_backward) after_backward(batch, value, done + 1);
-        const auto t3 = Clock::now();
-        optimizer.step();
-        const auto t4 = Clock::now();
-        phases.batch += seconds(t0, t1);
-        phases.forward += seconds(t1, t2);
-        phases.backward += seconds(t2, t3);
-        phases.step += seconds(t3, t4);
-        if (++done == warmup) warmup_phases = phases;
-        return StepOutcome{value, batch.inputs.size(0)};
-      },
-      warmup);
+  Result result = time_training(steps, [&] {
+    const auto t0 = Clock::now();
+    const data::Batch batch = next_batch(loader);
+    const auto t1 = Clock::now();
+    optimizer.zero_grad();
+    Tensor value = loss(model(batch.inputs), batch.targets);
+    const auto t2 = Clock::now();
+    value.backward();
+    if (after_backward) after_backward(batch, value, done + 1);
+    const auto t3 = Clock::now();
+    optimizer.step();
+    const auto t4 = Clock::now();
+    phases.batch += seconds(t0, t1);
+    phases.forward += seconds(t1, t2);
+    phases.backward += seconds(t2, t3);
+    phases.step += seconds(t3, t4);
+    if (++done == warmup) warmup_phases = phases;
+    return StepOutcome{value, batch.inputs.size(0)};
+  }, warmup);
   result.batch = loader_options.batch_size;
   result.phases = PhaseSeconds{.batch = phases.batch - warmup_phases.batch,
                                .forward = phases.forward - warmup_phases.forward,

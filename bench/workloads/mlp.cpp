@@ -2,8 +2,8 @@
 #include <fmt/format.h>
 
 #include "nnlab/core/error.h"
-#include "nnlab/data/synthetic.h"
 #include "nnlab/io/metrics_log.h"
+#include "nnlab/data/synthetic.h"
 #include "nnlab/nn/builders.h"
 #include "nnlab/ops/loss.h"
 #include "nnlab/optim/adam.h"
@@ -34,8 +34,8 @@ Result run_mlp_sigmoid(const std::string& /*variant*/, const RunOptions& options
                         .rng = &rng});
   optim::SGD optimizer(model->parameters(), {.lr = 0.1});
   return train_supervised(*model, optimizer, dataset,
-                          {.batch_size = 10, .seed = options.seed, .prefetch = options.prefetch}, cross_entropy_loss,
-                          options.steps.value_or(6000));
+                          {.batch_size = 10, .seed = options.seed, .prefetch = options.prefetch},
+                          cross_entropy_loss, options.steps.value_or(6000));
 }
 
 // W2: 784-512-256-128-64-10 ReLU, Kaiming-uniform (relu gain, fan_in, zero biases), Adam lr 1e-3
@@ -49,12 +49,8 @@ Result run_probe_cost(const std::string& variant, const RunOptions& options) {
   }
   const data::Dataset dataset = fashion_mnist_flat();
   Rng rng(options.seed);
-  auto model = nn::mlp({.in_features = 784,
-                        .hidden = {512, 256, 128, 64},
-                        .out_features = 10,
-                        .activation = "relu",
-                        .init = "kaiming_uniform",
-                        .rng = &rng});
+  auto model = nn::mlp({.in_features = 784, .hidden = {512, 256, 128, 64}, .out_features = 10,
+                        .activation = "relu", .init = "kaiming_uniform", .rng = &rng});
   optim::Adam optimizer(model->parameters(), {.lr = 1e-3, .weight_decay = 1e-4});
   // Encodes every scalar as metrics.jsonl and metrics.csv lines, into memory.
   struct EncodingSink final : train::MetricsSink {
@@ -71,15 +67,8 @@ Result run_probe_cost(const std::string& variant, const RunOptions& options) {
   AfterBackward record;
   if (variant == "grad_norms") {
     record = [&](const data::Batch& batch, const Tensor& loss, std::int64_t step) {
-      probe.on_step({.epoch = 1,
-                     .batch = 0,
-                     .batches = 1 << 30,
-                     .step = step,
-                     .loss = loss.item(),
-                     .lr = 1e-3,
-                     .inputs = &batch,
-                     .outputs = nullptr,
-                     .model = model.get()});
+      probe.on_step({.epoch = 1, .batch = 0, .batches = 1 << 30, .step = step, .loss = loss.item(), .lr = 1e-3,
+                     .inputs = &batch, .outputs = nullptr, .model = model.get()});
     };
   }
   Result result = train_supervised(*model, optimizer, dataset,
@@ -100,8 +89,8 @@ Result run_mlp_deep(const std::string& /*variant*/, const RunOptions& options) {
                         .rng = &rng});
   optim::Adam optimizer(model->parameters(), {.lr = 1e-3, .weight_decay = 1e-4});
   return train_supervised(*model, optimizer, dataset,
-                          {.batch_size = 64, .seed = options.seed, .prefetch = options.prefetch}, cross_entropy_loss,
-                          options.steps.value_or(938));
+                          {.batch_size = 64, .seed = options.seed, .prefetch = options.prefetch},
+                          cross_entropy_loss, options.steps.value_or(938));
 }
 
 // W3: 2 -> six hidden Linear(16) each followed by BatchNorm1d and ReLU -> 10, torch's default

@@ -21,18 +21,18 @@ namespace nnlab::bench {
 inline constexpr std::int64_t kWarmupSteps = 20;
 
 struct RunOptions {
-  std::optional<std::int64_t> steps;            // timed steps; unset: the workload's own count
+  std::optional<std::int64_t> steps;  // timed steps; unset: the workload's own count
   std::optional<bool> prefetch = std::nullopt;  // DataLoader's background batch preparation (unset: its own rule)
-  std::uint64_t seed = 0;                       // data, initialisation and batch order
-  bool phases = false;                          // print where a supervised step's time goes
+  std::uint64_t seed = 0;             // data, initialisation and batch order
+  bool phases = false;                // print where a supervised step's time goes
 };
 
 // Seconds spent in each phase of the timed supervised steps (train_supervised only).
 struct PhaseSeconds {
-  double batch = 0;    // waiting for / gathering the batch
-  double forward = 0;  // zero_grad, forward and loss
+  double batch = 0;     // waiting for / gathering the batch
+  double forward = 0;   // zero_grad, forward and loss
   double backward = 0;
-  double step = 0;  // the optimiser step
+  double step = 0;      // the optimiser step
 };
 
 // What one (workload, variant) run prints as a JSON line.
@@ -104,15 +104,15 @@ struct Workload {
 };
 
 // --- the workloads (workloads/*.cpp); the registry in workloads.cpp lists them ---
-Result run_mlp_sigmoid(const std::string& variant, const RunOptions& options);   // W1
-Result run_mlp_deep(const std::string& variant, const RunOptions& options);      // W2
-Result run_mlp2d_bn(const std::string& variant, const RunOptions& options);      // W3
-Result run_cnn_shallow(const std::string& variant, const RunOptions& options);   // W4
-Result run_cnn_deep(const std::string& variant, const RunOptions& options);      // W5
-Result run_sinc(const std::string& variant, const RunOptions& options);          // W6
-Result run_rosenbrock(const std::string& variant, const RunOptions& options);    // W7
+Result run_mlp_sigmoid(const std::string& variant, const RunOptions& options);  // W1
+Result run_mlp_deep(const std::string& variant, const RunOptions& options);     // W2
+Result run_mlp2d_bn(const std::string& variant, const RunOptions& options);     // W3
+Result run_cnn_shallow(const std::string& variant, const RunOptions& options);  // W4
+Result run_cnn_deep(const std::string& variant, const RunOptions& options);     // W5
+Result run_sinc(const std::string& variant, const RunOptions& options);         // W6
+Result run_rosenbrock(const std::string& variant, const RunOptions& options);   // W7
 Result run_resnet18(const std::string& variant, const RunOptions& options);      // W8
 Result run_linear_cifar(const std::string& variant, const RunOptions& options);  // W9
-Result run_probe_cost(const std::string& variant, const RunOptions& options);    // P1: W2 with and without grad_norms
+Result run_probe_cost(const std::string& variant, const RunOptions& options);   // P1: W2 with and without grad_norms
 
 }  // namespace nnlab::bench

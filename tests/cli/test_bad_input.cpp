@@ -43,8 +43,7 @@ void write_mnist(const testing::TempDir& dir, double bad_label = -1) {
   }
 }
 
-constexpr const char* kMnistConfig =
-    "[data]\ndataset = \"mnist\"\npath = \"mnist\"\nvalidation = 5\n[train]\nepochs = 1\n";
+constexpr const char* kMnistConfig = "[data]\ndataset = \"mnist\"\npath = \"mnist\"\nvalidation = 5\n[train]\nepochs = 1\n";
 
 TEST(CliBadInput, UnknownKeyNamesFileLineAndKey) {
   testing::TempDir dir;
@@ -150,10 +149,10 @@ TEST(CliBadInput, DivergedRunStopsWithAMessageAndKeepsItsLogs) {
 
 TEST(CliBadInput, UsageErrorsExitWithTwo) {
   testing::TempDir dir;
-  EXPECT_EQ(run_nnlab(dir, {}).status, 2);                              // no command
-  EXPECT_EQ(run_nnlab(dir, {"train"}).status, 2);                       // no config
-  EXPECT_EQ(run_nnlab(dir, {"train", "missing.toml"}).status, 2);       // no such file
-  EXPECT_EQ(run_nnlab(dir, {"train", "x.toml", "--bogus"}).status, 2);  // unknown flag
+  EXPECT_EQ(run_nnlab(dir, {}).status, 2);                                     // no command
+  EXPECT_EQ(run_nnlab(dir, {"train"}).status, 2);                              // no config
+  EXPECT_EQ(run_nnlab(dir, {"train", "missing.toml"}).status, 2);              // no such file
+  EXPECT_EQ(run_nnlab(dir, {"train", "x.toml", "--bogus"}).status, 2);         // unknown flag
   const testing::CommandResult result = run_nnlab(dir, {"fly"});
   EXPECT_EQ(result.status, 2);
   EXPECT_TRUE(result.err.starts_with("nnlab: ")) << result.err;
