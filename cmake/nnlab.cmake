@@ -31,5 +31,8 @@ function(nnlab_add_test name)
   endforeach()
   target_link_libraries(test_${name} PRIVATE nnlab_testing GTest::gtest_main)
   nnlab_warnings(test_${name})
-  gtest_discover_tests(test_${name} WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}/tests DISCOVERY_TIMEOUT 60)
+  # The suppressions matter only under LeakSanitizer (the asan-ubsan preset); other builds ignore them.
+  gtest_discover_tests(test_${name} WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}/tests DISCOVERY_TIMEOUT 60
+                       PROPERTIES ENVIRONMENT
+                       "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/lsan.supp:print_suppressions=0")
 endfunction()
