@@ -8,6 +8,8 @@
 #include <png.h>
 #include <zlib.h>
 
+#include "nnlab_git_commit.h"  // generated at every build: NNLAB_GIT_COMMIT
+
 namespace nnlab::lab {
 
 std::string nnlab_version() { return NNLAB_VERSION; }
