@@ -30,8 +30,9 @@ std::string result_table(const lab::RunOutcome& outcome) {
   out += split_table({{"train", last.get("train/loss"), last.get("train/accuracy"), outcome.train_examples},
                       {"val", last.get("val/loss"), last.get("val/accuracy"), outcome.val_examples},
                       {"test", last.get("test/loss"), last.get("test/accuracy"), outcome.test_examples}});
-  out += fmt::format("training time {:.1f} s, {} optimiser steps, {} parameters\nrun folder: {}\n", result.seconds,
-                     result.steps, outcome.parameters, outcome.folder.string());
+  out += fmt::format("training time {:.1f} s, {} optimiser steps, {} parameters\nrun folder: {}\nreport: {}\n",
+                     result.seconds, result.steps, outcome.parameters, outcome.folder.string(),
+                     (outcome.folder / "report.html").string());
   return out;
 }
 
