@@ -74,16 +74,17 @@ double beta_continued_fraction(long double a, long double b, long double x) {
 }
 
 // I_x(a, b), given x, y = 1 - x and their logs separately, so that neither tail loses digits to
-// a subtraction 1 - x and tiny x (huge t) does not underflow in the prefactor x^a y^b / B(a, b).
+// a subtraction 1 - x, and an x that underflows (huge t) still has its exact prefactor
+// x^a y^b / B(a, b), taken from the logs.
 double regularized_incomplete_beta(double a, double b, long double x, long double y, double log_x, double log_y) {
-  if (x <= 0.0) return 0.0;
-  if (y <= 0.0) return 1.0;
+  if (std::isinf(log_x)) return 0.0;  // x = 0 exactly
+  if (std::isinf(log_y)) return 1.0;  // x = 1 exactly
   const double prefactor = std::exp(a * log_x + b * log_y - log_beta(a, b));
   if (x < (a + 1.0) / (a + b + 2.0)) return prefactor * beta_continued_fraction(a, b, x) / a;
   return 1.0 - prefactor * beta_continued_fraction(b, a, y) / b;
 }
 
-// P(T > t) for t >= 0: 1/2 I_x(df/2, 1/2) with x = df / (df + t²) = 1 / (1 + s²), s = t / sqrt(df).
+// P(T > t) for t >= 0: 1/2 I_x(df/2, 1/2) with x = df / (df + t²) = 1 / (1 + s²), s² = t² / df.
 double upper_tail(double t, double df) {
   if (df >= kNormalDf) {
     // The normal tail plus the first term of its expansion in 1/df (the t tail is heavier):
@@ -91,14 +92,21 @@ double upper_tail(double t, double df) {
     const double density = std::exp(-0.5 * t * t) / std::sqrt(2.0 * std::numbers::pi);
     return 0.5 * std::erfc(t / std::sqrt(2.0)) + density * (t * t * t + t) / (4.0 * df);
   }
-  const double s = t / std::sqrt(df);
-  const double s2 = s * s;  // may overflow to inf (x = 0) or underflow to 0 (y = 0): both handled
-  if (s2 == 0.0) return 0.5;
-  const long double x = 1.0L / (1.0L + s2);         // 1 - y to the last bit of a long double
-  const long double y = 1.0L / (1.0L + 1.0L / s2);  // t² / (df + t²)
-  const double log_s2 = 2.0 * std::log(s);
-  const double log_x = s2 <= 1.0 ? -std::log1p(s2) : -(log_s2 + std::log1p(1.0 / s2));
-  return 0.5 * regularized_incomplete_beta(0.5 * df, 0.5, x, y, log_x, log_x + log_s2);
+  if (t == 0.0) return 0.5;
+  // s² itself overflows for t above ~1e154 · sqrt(df), where a small df still leaves a sizeable
+  // tail, so it is formed as s² or as 1 / s², whichever is at most 1, and its log separately.
+  const double log_s2 = 2.0 * std::log(t) - std::log(df);
+  if (log_s2 <= 0.0) {
+    const double s = t / std::sqrt(df);
+    const long double s2 = static_cast<long double>(s) * s;
+    const double log_x = -std::log1p(static_cast<double>(s2));
+    return 0.5 *
+           regularized_incomplete_beta(0.5 * df, 0.5, 1.0L / (1.0L + s2), s2 / (1.0L + s2), log_x, log_x + log_s2);
+  }
+  const double r = std::sqrt(df) / t;  // 1 / s
+  const long double r2 = static_cast<long double>(r) * r;
+  const double log_y = -std::log1p(static_cast<double>(r2));
+  return 0.5 * regularized_incomplete_beta(0.5 * df, 0.5, r2 / (1.0L + r2), 1.0L / (1.0L + r2), log_y - log_s2, log_y);
 }
 
 void check_df(double df, const char* where) {

@@ -14,6 +14,7 @@ void add_eval_command(CLI::App& app, int& status);      // nnlab eval RUN_OR_CHE
 void add_info_command(CLI::App& app, int& status);      // nnlab info CONFIG
 void add_datasets_command(CLI::App& app, int& status);  // nnlab datasets
 void add_report_command(CLI::App& app, int& status);    // nnlab report RUN_DIR
+void add_sweep_command(CLI::App& app, int& status);     // nnlab sweep CONFIG | --resume SWEEP_DIR
 void add_analyze_command(CLI::App& app, int& status);   // nnlab analyze pca RUN_DIR...
 
 // The command line as typed (arguments quoted where the shell would need it), for run.json.

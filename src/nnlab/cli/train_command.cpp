@@ -38,7 +38,7 @@ const CLI::Validator kWholeNumber(
     "N >= 0");
 
 lab::RunOptions progress_options() {
-  return {.progress = &std::cout, .terminal = isatty(STDOUT_FILENO) == 1, .command = command_line()};
+  return {.progress = &std::cout, .terminal = isatty(STDOUT_FILENO) == 1, .command = command_line(), .run_dir = {}};
 }
 
 }  // namespace
@@ -52,6 +52,7 @@ void add_train_command(CLI::App& app, int& status) {
     // the config's own check.
     std::optional<std::int64_t> seed;
     std::optional<std::int64_t> threads;
+    std::string run_dir;
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* command = app.add_subcommand("train", "Train the experiment described in CONFIG (a TOML file)");
@@ -65,6 +66,8 @@ void add_train_command(CLI::App& app, int& status) {
   command->add_option("--threads", flags->threads, "threads to use, 0 = every core (config key `train.threads`)")
       ->type_name("N")
       ->check(kWholeNumber);
+  command->add_option("--run-dir", flags->run_dir, "the run folder itself, created new (instead of under --out)")
+      ->type_name("DIR");
   command->footer("Config keys (section.key  type  default  meaning):\n" + io::describe_config_keys());
   command->callback([flags, &status] {
     std::vector<std::string> overrides = flags->overrides;
@@ -75,7 +78,9 @@ void add_train_command(CLI::App& app, int& status) {
     std::cout << fmt::format("nnlab train {}: {} on {}, {} epochs\n", flags->config, config.model.type,
                              config.data.dataset, config.train.epochs)
               << std::flush;
-    status = report(lab::run_experiment(config, progress_options()));
+    lab::RunOptions options = progress_options();
+    options.run_dir = flags->run_dir;
+    status = report(lab::run_experiment(config, options));
   });
 }
 

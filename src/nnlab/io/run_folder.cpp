@@ -39,6 +39,17 @@ RunFolder RunFolder::create(const std::filesystem::path& parent, const std::stri
   throw IoError(fmt::format("cannot create a run folder '{}/{}-N': every N up to 999 exists", parent.string(), base));
 }
 
+RunFolder RunFolder::create_new(const std::filesystem::path& dir) {
+  std::error_code error;
+  if (dir.has_parent_path()) std::filesystem::create_directories(dir.parent_path(), error);
+  NNLAB_CHECK(!error, IoError, "cannot create the output folder '{}': {}", dir.parent_path().string(),
+              error.message());
+  const bool created = std::filesystem::create_directory(dir, error);
+  NNLAB_CHECK(!error, IoError, "cannot create the run folder '{}': {}", dir.string(), error.message());
+  NNLAB_CHECK(created, IoError, "run folder '{}' exists already", dir.string());
+  return RunFolder(dir);
+}
+
 RunFolder RunFolder::open(const std::filesystem::path& dir) {
   NNLAB_CHECK(std::filesystem::is_directory(dir), IoError, "run folder '{}': not a folder", dir.string());
   RunFolder folder(dir);

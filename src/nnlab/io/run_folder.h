@@ -11,6 +11,9 @@ class RunFolder {
   // Creates <parent>/<name>-<YYYYmmdd-HHMMSS> (parent included), adding "-2", "-3", ... if a
   // folder of that name exists. Throws IoError naming the folder if it cannot be created.
   static RunFolder create(const std::filesystem::path& parent, const std::string& name);
+  // Creates exactly `dir` (parents included), e.g. a sweep's trials/<trial>. Throws IoError
+  // naming it if it exists already or cannot be created.
+  static RunFolder create_new(const std::filesystem::path& dir);
   // An existing run folder, e.g. to resume or evaluate it. Throws IoError if it is not a folder
   // holding config.toml.
   static RunFolder open(const std::filesystem::path& dir);

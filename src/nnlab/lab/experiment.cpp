@@ -172,7 +172,8 @@ Experiment build_experiment(const io::ExperimentConfig& config) {
 
 RunOutcome run_experiment(const io::ExperimentConfig& config, const RunOptions& options) {
   // The folder first: an unwritable output place fails before minutes of loading and building.
-  const io::RunFolder folder = io::RunFolder::create(config.out, config.name);
+  const io::RunFolder folder =
+      options.run_dir.empty() ? io::RunFolder::create(config.out, config.name) : io::RunFolder::create_new(options.run_dir);
   io::write_file_atomically(folder.config().string(), io::to_toml(config));
   Experiment e = build_experiment(config);
   return train_in(folder, e, options, std::nullopt);

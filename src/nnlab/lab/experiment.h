@@ -19,6 +19,7 @@ struct RunOptions {
   std::ostream* progress = nullptr;  // null: no progress output
   bool terminal = false;             // progress goes to a terminal: draw a bar
   std::string command;               // the command line as typed, for run.json ("how to reproduce")
+  std::filesystem::path run_dir;     // set: the run folder itself, created new (a sweep's trial)
 };
 
 // An experiment's parts, built but not trained (`nnlab info`, `nnlab eval`).
@@ -42,7 +43,7 @@ struct RunOutcome {
   std::int64_t train_examples = 0, val_examples = 0, test_examples = 0;
 };
 
-// Trains `config` in a new run folder under config.out.
+// Trains `config` in a new run folder under config.out (or in options.run_dir).
 RunOutcome run_experiment(const io::ExperimentConfig& config, const RunOptions& options);
 
 // Continues the run in `folder` from its last checkpoint (state.json), appending to its logs.

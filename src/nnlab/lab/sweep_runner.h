@@ -1,0 +1,52 @@
+#pragma once
+// `nnlab sweep`: every trial of a sweep's plan trained as its own `nnlab train` process, up to
+// `jobs` at once, in a sweep folder:
+//   <out>/<name>-<date>-<time>/  sweep.toml (the file as given), base.toml (without [sweep]),
+//                                plan.json (the trials and their overrides), journal.jsonl (one
+//                                line per trial that ended: finished, diverged or failed, and
+//                                why), trials/<trial>/ (ordinary run folders), trials/<trial>.log
+// A trial that fails or diverges is recorded and the sweep goes on. Ctrl-C stops starting
+// trials, lets the running ones end, and leaves a folder that resume_sweep completes.
+#include <cstdint>
+#include <filesystem>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "nnlab/lab/sweep_plan.h"
+
+namespace nnlab::lab {
+
+struct SweepRunOptions {
+  std::vector<std::string> overrides;    // --set, applied to every trial before its own settings
+  std::filesystem::path out = "sweeps";  // parent of the sweep folder
+  std::int64_t jobs = 1;                 // trials at once (>= 1)
+  std::ostream* progress = nullptr;      // one line per trial started and ended
+  std::filesystem::path nnlab;           // the executable that trains a trial
+};
+
+enum class TrialStatus { finished, diverged, failed, not_run };
+
+struct TrialOutcome {
+  Trial trial;
+  TrialStatus status = TrialStatus::not_run;
+  std::string reason;            // why it diverged or failed
+  std::filesystem::path folder;  // its run folder
+};
+
+struct SweepOutcome {
+  std::filesystem::path folder;
+  std::string rank_by;
+  std::int64_t top = 0;
+  std::vector<TrialOutcome> trials;  // in plan order
+  bool interrupted = false;          // Ctrl-C: some trials did not run
+};
+
+// Plans the sweep in `config` (every trial checked first), creates its folder and runs it.
+SweepOutcome run_sweep(const std::filesystem::path& config, const SweepRunOptions& options);
+
+// Runs the trials of an existing sweep folder that have not ended (a partly written trial
+// folder is removed first); the plan and its overrides are the folder's.
+SweepOutcome resume_sweep(const std::filesystem::path& sweep_dir, const SweepRunOptions& options);
+
+}  // namespace nnlab::lab

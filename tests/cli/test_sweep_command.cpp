@@ -1,0 +1,190 @@
+// nnlab sweep end to end: the trial folders, results.csv, --jobs, --resume, a diverging trial,
+// --dry-run and sweep config errors.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "cli/nnlab_runner.h"
+
+namespace nnlab {
+namespace {
+
+using testing::read_lines;
+using testing::read_text;
+using testing::run_nnlab;
+using testing::write_text;
+
+constexpr const char* kGrid = R"(name = "grid"
+[data]
+dataset = "map"
+samples = 240
+classes = 4
+[model]
+hidden = [8]
+[optim]
+name = "adam"
+[train]
+epochs = 2
+batch_size = 40
+tensorboard = false
+[sweep]
+grid = { "optim.lr" = [0.02, 0.002], "model.hidden" = [[8], [16]] }
+seeds = 2
+)";
+
+// The sweep folder a `nnlab sweep` printed ("sweep folder: <dir>"), relative to `dir`.
+std::filesystem::path sweep_folder_of(const testing::TempDir& dir, const testing::CommandResult& result) {
+  const std::string marker = "sweep folder: ";
+  const std::size_t at = result.out.rfind(marker);
+  if (at == std::string::npos) return {};
+  const std::size_t start = at + marker.size();
+  return dir.path() / result.out.substr(start, result.out.find('\n', start) - start);
+}
+
+std::filesystem::path sweep_ok(const testing::TempDir& dir, const std::string& config,
+                               const std::vector<std::string>& flags = {}) {
+  std::vector<std::string> args = {"sweep", write_text(dir, "sweep.toml", config)};
+  args.insert(args.end(), flags.begin(), flags.end());
+  const testing::CommandResult result = run_nnlab(dir, args);
+  EXPECT_EQ(result.status, 0) << result.out << result.err;
+  return sweep_folder_of(dir, result);
+}
+
+// results.csv without the wall-time column: what must not depend on --jobs.
+std::vector<std::string> results_without_timings(const std::filesystem::path& sweep) {
+  std::vector<std::string> rows;
+  for (std::string line : read_lines(sweep / "results.csv")) {
+    const std::size_t last = line.rfind(',');
+    const std::size_t before = line.rfind(',', last - 1);
+    rows.push_back(line.substr(0, before) + line.substr(last));  // drop seconds_mean
+  }
+  return rows;
+}
+
+TEST(CliSweep, AGridTimesSeedsWritesEveryTrialAndARankedTable) {
+  testing::TempDir dir;
+  const auto sweep = sweep_ok(dir, kGrid, {"--out", "one"});
+  ASSERT_FALSE(sweep.empty());
+  EXPECT_EQ(sweep.parent_path().filename(), "one");
+  std::vector<std::string> trials;
+  for (const auto& entry : std::filesystem::directory_iterator(sweep / "trials")) {
+    if (entry.is_directory()) trials.push_back(entry.path().filename());
+  }
+  std::sort(trials.begin(), trials.end());
+  EXPECT_EQ(trials, (std::vector<std::string>{"lr=0.002,hidden=[16],seed=0", "lr=0.002,hidden=[16],seed=1",
+                                              "lr=0.002,hidden=[8],seed=0", "lr=0.002,hidden=[8],seed=1",
+                                              "lr=0.02,hidden=[16],seed=0", "lr=0.02,hidden=[16],seed=1",
+                                              "lr=0.02,hidden=[8],seed=0", "lr=0.02,hidden=[8],seed=1"}));
+  for (const std::string& trial : trials) {
+    EXPECT_TRUE(std::filesystem::is_regular_file(sweep / "trials" / trial / "summary.json")) << trial;
+    EXPECT_TRUE(std::filesystem::is_regular_file(sweep / "trials" / trial / "report.html")) << trial;
+  }
+  const auto csv = read_lines(sweep / "results.csv");
+  ASSERT_EQ(csv.size(), 5u);  // a header and 4 configurations
+  EXPECT_TRUE(
+      csv[0].starts_with("rank,configuration,optim.lr,model.hidden,trials,finished,diverged,failed,"
+                         "val/accuracy_mean,val/accuracy_std,val/accuracy_ci95,val/accuracy_n,"))
+      << csv[0];
+  for (std::size_t i = 1; i < csv.size(); ++i) {
+    EXPECT_NE(csv[i].find(",2,2,0,0,"), std::string::npos) << csv[i];  // 2 trials, both finished
+  }
+  EXPECT_TRUE(csv[1].starts_with("1,")) << csv[1];
+}
+
+TEST(CliSweep, TwoJobsGiveTheSameTableAsOne) {
+  testing::TempDir dir;
+  const auto one = sweep_ok(dir, kGrid, {"--out", "one", "--jobs", "1", "--set", "train.threads=1"});
+  const auto two = sweep_ok(dir, kGrid, {"--out", "two", "--jobs", "2", "--set", "train.threads=1"});
+  ASSERT_FALSE(one.empty());
+  ASSERT_FALSE(two.empty());
+  EXPECT_EQ(results_without_timings(one), results_without_timings(two));
+}
+
+TEST(CliSweep, ResumeRunsOnlyTheTrialsThatDidNotEnd) {
+  testing::TempDir dir;
+  const auto sweep = sweep_ok(dir, kGrid);
+  ASSERT_FALSE(sweep.empty());
+  const std::vector<std::string> before = results_without_timings(sweep);
+  // As if killed during the last two trials: their journal lines are gone, one folder is half written.
+  auto journal = read_lines(sweep / "journal.jsonl");
+  ASSERT_EQ(journal.size(), 8u);
+  const std::string last = journal.back();
+  journal.resize(6);
+  std::string kept;
+  for (const std::string& line : journal) kept += line + "\n";
+  std::ofstream(sweep / "journal.jsonl") << kept;
+  const std::string unfinished = last.substr(10, last.find('"', 10) - 10);  // {"trial":"<name>"
+  std::filesystem::remove(sweep / "trials" / unfinished / "summary.json");
+  std::filesystem::remove(sweep / "results.csv");
+
+  const testing::CommandResult resumed = run_nnlab(dir, {"sweep", "--resume", sweep.string()});
+  ASSERT_EQ(resumed.status, 0) << resumed.out << resumed.err;
+  std::size_t started = 0;
+  for (std::size_t at = resumed.out.find("sweep: started"); at != std::string::npos;
+       at = resumed.out.find("sweep: started", at + 1)) {
+    ++started;
+  }
+  EXPECT_EQ(started, 2u) << resumed.out;
+  EXPECT_NE(resumed.out.find("sweep: started " + unfinished), std::string::npos) << resumed.out;
+  EXPECT_EQ(read_lines(sweep / "journal.jsonl").size(), 8u);
+  EXPECT_EQ(results_without_timings(sweep), before);  // the same seeds give the same numbers
+}
+
+TEST(CliSweep, ADivergingTrialIsReportedAndTheOthersFinish) {
+  testing::TempDir dir;
+  const auto sweep = sweep_ok(dir, R"(name = "wild"
+[data]
+dataset = "function"
+samples = 64
+[model]
+hidden = [8]
+[optim]
+name = "sgd"
+[train]
+epochs = 3
+batch_size = 8
+tensorboard = false
+[sweep]
+grid = { "optim.lr" = [0.01, 1e6] }
+rank_by = "val/loss"
+)");
+  ASSERT_FALSE(sweep.empty());
+  const auto csv = read_lines(sweep / "results.csv");
+  ASSERT_EQ(csv.size(), 3u);
+  EXPECT_TRUE(csv[1].starts_with("1,lr=0.01,0.01,1,1,0,0,")) << csv[1];
+  EXPECT_TRUE(csv[2].starts_with("2,lr=1000000.0,1000000.0,1,0,1,0,")) << csv[2];
+  const std::string journal = read_text(sweep / "journal.jsonl");
+  EXPECT_NE(journal.find("\"status\":\"diverged\",\"reason\":\"loss became"), std::string::npos) << journal;
+}
+
+TEST(CliSweep, DryRunListsTheTrialsAndRunsNothing) {
+  testing::TempDir dir;
+  const testing::CommandResult result = run_nnlab(dir, {"sweep", write_text(dir, "s.toml", kGrid), "--dry-run"});
+  ASSERT_EQ(result.status, 0) << result.err;
+  EXPECT_NE(result.out.find("8 trials:\n   1  lr=0.02,hidden=[8],seed=0\n"), std::string::npos) << result.out;
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "sweeps"));
+}
+
+TEST(CliSweep, BadSweepKeysAreConfigErrorsBeforeAnythingRuns) {
+  testing::TempDir dir;
+  std::string config = kGrid;
+  config.replace(config.find("\"optim.lr\""), 10, "\"optim.lrr\"");
+  const testing::CommandResult unknown = run_nnlab(dir, {"sweep", write_text(dir, "s.toml", config)});
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_NE(unknown.err.find("s.toml:15: [sweep] grid: 'optim.lrr' is not a config key"), std::string::npos)
+      << unknown.err;
+  const testing::CommandResult empty =
+      run_nnlab(dir, {"sweep", write_text(dir, "e.toml", "[sweep]\ngrid = { \"optim.lr\" = [] }\n")});
+  EXPECT_EQ(empty.status, 2);
+  EXPECT_NE(empty.err.find("expected at least one value, got an empty list"), std::string::npos) << empty.err;
+  const testing::CommandResult bad_value =
+      run_nnlab(dir, {"sweep", write_text(dir, "v.toml", "[sweep]\ngrid = { \"optim.lr\" = [0.1, -1] }\n")});
+  EXPECT_EQ(bad_value.status, 2);
+  EXPECT_NE(bad_value.err.find("[sweep] trial 'lr=-1,seed=0'"), std::string::npos) << bad_value.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "sweeps"));  // nothing ran, no folder
+}
+
+}  // namespace
+}  // namespace nnlab
