@@ -91,6 +91,14 @@ TEST(CliSweep, AGridTimesSeedsWritesEveryTrialAndARankedTable) {
     EXPECT_NE(csv[i].find(",2,2,0,0,"), std::string::npos) << csv[i];  // 2 trials, both finished
   }
   EXPECT_TRUE(csv[1].starts_with("1,")) << csv[1];
+  for (const char* plot : {"val_accuracy_by_epoch", "train_loss_by_epoch", "train_loss_by_step", "val_loss_by_step",
+                           "val_accuracy_vs_optim_lr"}) {
+    for (const char* extension : {".png", ".svg"}) {
+      EXPECT_TRUE(std::filesystem::is_regular_file(sweep / "plots" / (std::string(plot) + extension))) << plot;
+    }
+  }
+  // model.hidden is a list, not a number: no chart against it.
+  EXPECT_FALSE(std::filesystem::exists(sweep / "plots" / "val_accuracy_vs_model_hidden.png"));
 }
 
 TEST(CliSweep, TwoJobsGiveTheSameTableAsOne) {

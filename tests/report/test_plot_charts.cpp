@@ -5,8 +5,10 @@
 #include <cmath>
 #include <limits>
 
+#include "nnlab/core/error.h"
 #include "nnlab/report/plot.h"
 #include "report/plot_files.h"
+#include "testing/asserts.h"
 
 namespace nnlab::report {
 namespace {
@@ -63,6 +65,26 @@ TEST(PlotLines, OneSeriesWithMarkersHasNoLegend) {
   const ChartFiles files = plot_lines(chart_folder(temp) / "one_line", chart);
   expect_chart_files(files, 900, 600, chart.title, {"accuracy"});
   EXPECT_GT(pixels_near(read_png(files.png), palette_colour(0)), 200);
+}
+
+TEST(PlotLines, ErrorBarsAddInkAroundThePoints) {
+  TempDir temp;
+  LineChart chart{.title = "Accuracy against lr",
+                  .x_label = "lr",
+                  .y_label = "accuracy",
+                  .series = {{.name = "mean", .x = {1, 2, 3}, .y = {0.5, 0.7, 0.6}, .error = {}}},
+                  .markers = true};
+  const std::int64_t plain = pixels_near(read_png(plot_lines(chart_folder(temp) / "plain", chart).png), palette_colour(0));
+  chart.series[0].error = {0.1, 0.05, NAN};  // the third point has no bar
+  const std::int64_t with_bars =
+      pixels_near(read_png(plot_lines(chart_folder(temp) / "bars", chart).png), palette_colour(0));
+  EXPECT_GT(with_bars, plain + 100);  // two bars of tens of pixels each, with caps
+  chart.series[0].error = {0.1};
+  expect_throw_with<ValueError>([&] { plot_lines(chart_folder(temp) / "bad", chart); },
+                                "series 'mean' has 1 error bars for 3 points");
+  chart.series[0].error = {0.1, -1, 0};
+  expect_throw_with<ValueError>([&] { plot_lines(chart_folder(temp) / "bad", chart); },
+                                "series 'mean' has an error bar of -1 (expected >= 0)");
 }
 
 TEST(PlotTwoAxes, LeftAndRightSeries) {

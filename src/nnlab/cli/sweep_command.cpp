@@ -9,6 +9,7 @@
 #include "nnlab/cli/commands.h"
 #include "nnlab/core/check.h"
 #include "nnlab/io/atomic_file.h"
+#include "nnlab/lab/sweep_plots.h"
 #include "nnlab/lab/sweep_results.h"
 #include "nnlab/lab/sweep_runner.h"
 #include "nnlab/lab/trial_process.h"
@@ -30,9 +31,11 @@ struct SweepFlags {
 int finish(const lab::SweepOutcome& outcome) {
   const std::vector<lab::ResultRow> rows = lab::collect_results(outcome);
   io::write_file_atomically((outcome.folder / "results.csv").string(), lab::results_csv(rows));
+  const auto plots = lab::draw_sweep_plots(outcome, rows);
   std::cout << "\n"
-            << lab::results_table(rows, outcome.rank_by, outcome.top) << "sweep folder: " << outcome.folder.string()
-            << "\n";
+            << lab::results_table(rows, outcome.rank_by, outcome.top)
+            << fmt::format("{} comparison plots in {}\n", plots.size(), (outcome.folder / "plots").string())
+            << "sweep folder: " << outcome.folder.string() << "\n";
   if (outcome.interrupted) {
     std::cerr << fmt::format("nnlab: sweep interrupted; run the remaining trials with: nnlab sweep --resume {}\n",
                              outcome.folder.string());

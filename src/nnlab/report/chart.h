@@ -28,11 +28,13 @@ struct ChartSize {
   int height = 640;
 };
 
-// One named curve: y[i] over x[i]. A NaN in x or y leaves a gap in the line.
+// One named curve: y[i] over x[i]. A NaN in x or y leaves a gap in the line. `error`, when
+// given (one per point, >= 0 or NaN for none), draws a vertical bar y[i] ± error[i] at each point.
 struct Series {
   std::string name = {};
   std::vector<double> x = {};
   std::vector<double> y = {};
+  std::vector<double> error = {};  // empty, or one half-width per point (plot_lines)
 };
 
 // A named polyline drawn over a chart (an optimiser's trajectory). NaN points are gaps.

@@ -5,6 +5,9 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "nnlab/core/check.h"
 #include "nnlab/report/canvas.h"
@@ -39,7 +42,21 @@ void check_series(std::string_view where, const std::vector<Series>& series, boo
     detail::check_not_empty(where, what, s.x.size());
     if (log_x) detail::check_positive_for_log(where, what + " x", s.x);
     if (log_y) detail::check_positive_for_log(where, what + " y", s.y);
+    NNLAB_CHECK(s.error.empty() || s.error.size() == s.y.size(), ValueError,
+                "{}: {} has {} error bars for {} points (expected none or one per point)", where, what, s.error.size(),
+                s.y.size());
+    for (double e : s.error) {
+      NNLAB_CHECK(!(e < 0), ValueError, "{}: {} has an error bar of {} (expected >= 0)", where, what, e);
+    }
   }
+}
+
+// The ends of point i's error bar in data units, or nullopt when it has none. On a log axis
+// the lower end is kept above 0.
+std::optional<std::pair<double, double>> error_bar(const Series& s, std::size_t i, bool log_y) {
+  if (s.error.empty() || !std::isfinite(s.error[i]) || s.error[i] <= 0 || !std::isfinite(s.y[i])) return std::nullopt;
+  const double low = s.y[i] - s.error[i];
+  return std::pair(log_y && low <= 0 ? s.y[i] / 10 : low, s.y[i] + s.error[i]);
 }
 
 // The bounds of the points whose x and y are both finite, in axis units.
@@ -50,6 +67,11 @@ void extend(Bounds& xb, Bounds& yb, const Series& s, bool log_x, bool log_y) {
     if (std::isnan(x[i]) || std::isnan(y[i])) continue;
     xb = {std::min(xb.low, x[i]), std::max(xb.high, x[i])};
     yb = {std::min(yb.low, y[i]), std::max(yb.high, y[i])};
+    if (const auto bar = error_bar(s, i, log_y)) {
+      const double low = log_y ? std::log10(bar->first) : bar->first;
+      const double high = log_y ? std::log10(bar->second) : bar->second;
+      yb = {std::min(yb.low, low), std::max(yb.high, high)};
+    }
   }
 }
 
@@ -69,6 +91,14 @@ void draw_series(Canvas& canvas, const Series& s, bool log_x, bool log_y, Rgb co
     if (!ok(i)) continue;
     const bool alone = (i == 0 || !ok(i - 1)) && (i + 1 == x.size() || !ok(i + 1));
     if (markers || alone) canvas.disc(x[i], y[i], 3.5, colour, false);
+    if (const auto bar = error_bar(s, i, log_y)) {
+      const double low = log_y ? std::log10(bar->first) : bar->first;
+      const double high = log_y ? std::log10(bar->second) : bar->second;
+      const double cap = 4 * canvas.world_per_pixel().first;  // half-width of the bar's caps
+      canvas.polyline(std::vector<double>{x[i], x[i]}, std::vector<double>{low, high});
+      canvas.polyline(std::vector<double>{x[i] - cap, x[i] + cap}, std::vector<double>{low, low});
+      canvas.polyline(std::vector<double>{x[i] - cap, x[i] + cap}, std::vector<double>{high, high});
+    }
   }
 }
 
