@@ -32,6 +32,23 @@ PYTHON = "/usr/bin/python3"  # Debian's python3-torch lives here, not in a virtu
 ALL_WORKLOADS = ["W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W9"]
 # nnlab alone: W2 with the grad_norms probe at every step against W2 plain (the probe's cost).
 PROBE_COST = "P1"
+# nnlab alone: a sweep of 16 small trials, two processes of one thread against one of two.
+SWEEP_SPEED = "S1"
+SWEEP_CONFIG = """name = "bench-sweep"
+[data]
+dataset = "fashion-mnist"
+validation = 1000
+limit = 6000
+[model]
+type = "logistic"
+[train]
+epochs = 2
+batch_size = 32
+tensorboard = false
+[sweep]
+grid = { "optim.lr" = [0.1, 0.03, 0.01, 0.003] }
+seeds = 4
+"""
 IMPLS = ["nnlab", "torch tuned", "torch as-installed"]
 NUMPY_LOOP = "numpy loop"  # W7's second reference
 QUICK_STEPS = {"W7": 1000, "W8": 5}  # --quick: timed steps per workload; others QUICK_DEFAULT
@@ -292,7 +309,8 @@ def parse_args():
     args = parser.parse_args()
     args.workloads = [w.strip() for w in args.workloads.split(",") if w.strip()]
     args.probe_cost = PROBE_COST in args.workloads or args.workloads == ALL_WORKLOADS
-    args.workloads = [w for w in args.workloads if w != PROBE_COST]
+    args.sweep_speed = SWEEP_SPEED in args.workloads or args.workloads == ALL_WORKLOADS
+    args.workloads = [w for w in args.workloads if w not in (PROBE_COST, SWEEP_SPEED)]
     unknown = [w for w in args.workloads if w not in ALL_WORKLOADS]
     if unknown:
         parser.error(f"unknown workload(s) {', '.join(unknown)} (known: {', '.join(ALL_WORKLOADS)})")
@@ -328,6 +346,36 @@ def probe_cost(args, cmds):
             f"| grad_norms every step | {spread['grad_norms']} | {100 * cost:+.1f} % (target < 5 %) |"]
 
 
+def sweep_speed(args):
+    """Lines of a table: the wall time of `nnlab sweep` on 16 small trials (a logistic regression
+    on 6,000 Fashion-MNIST images, 2 epochs each) with --jobs 2 and one thread per trial against
+    --jobs 1 and two threads, `repeats` runs each, taking turns at going first."""
+    import tempfile
+    nnlab = str(Path(args.build) / "nnlab")
+    times = {"jobs 2 x 1 thread": [], "jobs 1 x 2 threads": []}
+    flags = {"jobs 2 x 1 thread": ["--jobs", "2", "--set", "train.threads=1"],
+             "jobs 1 x 2 threads": ["--jobs", "1", "--set", "train.threads=2"]}
+    with tempfile.TemporaryDirectory() as folder:
+        config = Path(folder) / "sweep.toml"
+        config.write_text(SWEEP_CONFIG)
+        for repeat in range(args.repeats):
+            order = list(times) if repeat % 2 == 0 else list(reversed(times))
+            for name in order:
+                start = time.monotonic()
+                done = subprocess.run([nnlab, "sweep", str(config), "--out", str(Path(folder) / "out")] + flags[name],
+                                      capture_output=True, text=True, timeout=args.timeout)
+                if done.returncode != 0:
+                    print(f"compare: {SWEEP_SPEED} failed: {done.stderr.strip()[-300:]}", file=sys.stderr)
+                    return []
+                times[name].append(time.monotonic() - start)
+    spread = {n: f"{min(t):.1f} / {statistics.median(t):.1f} / {max(t):.1f}" for n, t in times.items()}
+    speedup = statistics.median(times["jobs 1 x 2 threads"]) / statistics.median(times["jobs 2 x 1 thread"])
+    return ["", f"Sweep: 16 small trials (nnlab alone, {args.repeats} runs each, wall seconds min / median / max)", "",
+            "| nnlab sweep | seconds | speed-up |", "|---|---:|---:|",
+            f"| --jobs 1, 2 threads per trial | {spread['jobs 1 x 2 threads']} | |",
+            f"| --jobs 2, 1 thread per trial | {spread['jobs 2 x 1 thread']} | {speedup:.2f}x (target >= 1.6x) |"]
+
+
 def main():
     args = parse_args()
     cmds = commands(args)
@@ -343,6 +391,8 @@ def main():
     text = table(args, results, peak)
     if args.probe_cost:
         text += "\n".join(probe_cost(args, cmds)) + "\n"
+    if args.sweep_speed:
+        text += "\n".join(sweep_speed(args)) + "\n"
     print(text)
     print(f"compare: {time.monotonic() - start:.0f} s", file=sys.stderr)
     if args.out:

@@ -16,6 +16,7 @@ void add_datasets_command(CLI::App& app, int& status);  // nnlab datasets
 void add_report_command(CLI::App& app, int& status);    // nnlab report RUN_DIR
 void add_sweep_command(CLI::App& app, int& status);     // nnlab sweep CONFIG | --resume SWEEP_DIR
 void add_analyze_command(CLI::App& app, int& status);   // nnlab analyze pca RUN_DIR...
+void add_diff_command(CLI::App& app, int& status);      // nnlab diff RUN_A RUN_B [--out DIR]
 
 // The command line as typed (arguments quoted where the shell would need it), for run.json.
 void set_command_line(int argc, const char* const* argv);

@@ -21,7 +21,8 @@ int main(int argc, char** argv) {
   int status = 0;
   for (const auto add : {nnlab::cli::add_train_command, nnlab::cli::add_resume_command, nnlab::cli::add_eval_command,
                          nnlab::cli::add_info_command, nnlab::cli::add_datasets_command, nnlab::cli::add_report_command,
-                         nnlab::cli::add_analyze_command, nnlab::cli::add_sweep_command}) {
+                         nnlab::cli::add_analyze_command, nnlab::cli::add_sweep_command,
+                         nnlab::cli::add_diff_command}) {
     add(app, status);
   }
   try {
