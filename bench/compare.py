@@ -322,18 +322,17 @@ def parse_args():
 
 
 def probe_cost(args, cmds):
-    """Lines of a table: W2 plain and with grad_norms at every step, nnlab alone, `repeats` runs
-    of each, one process per run, the two interleaved and taking turns at going first (so that
-    neither gains from the order); the cost is the step time's increase between the medians."""
+    """Lines of a table: W2 plain and with grad_norms at every step, nnlab alone, `repeats` runs;
+    each run times the two in interleaved segments of one process (bench/workloads/mlp.cpp), so
+    the machine's drifts fall on both alike; the cost is the step time's increase between the
+    medians."""
     argv, env = cmds["nnlab"]
     steps = ["--steps", str(args.steps or (QUICK_DEFAULT if args.quick else 938))]
     rates = {"plain": [], "grad_norms": []}
-    for repeat in range(args.repeats):
-        order = ["plain", "grad_norms"] if repeat % 2 == 0 else ["grad_norms", "plain"]
+    for _ in range(args.repeats):
         try:
-            for variant in order:
-                line = run_lines(argv + [f"{PROBE_COST}/{variant}"] + steps, env, args.timeout)[0]
-                rates[variant].append(line["samples_per_s"])
+            for line in run_lines(argv + [PROBE_COST] + steps, env, args.timeout):
+                rates[line["variant"]].append(line["samples_per_s"])
         except RuntimeError as error:
             print(f"compare: {PROBE_COST} failed: {error}", file=sys.stderr)
             return []

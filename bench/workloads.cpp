@@ -34,7 +34,7 @@ const std::vector<Workload>& registry() {
       {"W7", "rosenbrock", {"gd", "momentum", "adam"}, run_rosenbrock},
       {"W8", "resnet18", {}, run_resnet18},
       {"W9", "linear-cifar", {}, run_linear_cifar},
-      {"P1", "mlp-deep-probe-cost", {"plain", "grad_norms"}, run_probe_cost},
+      {"P1", "mlp-deep-probe-cost", {}, run_probe_cost},
   };
   return workloads;
 }
@@ -167,8 +167,9 @@ int run(const Args& args) {
   }
   for (const std::string& variant : variants) {
     Result result = found->run(variant, args.run);
-    result.variant = variant;
+    if (result.variant.empty()) result.variant = variant;
     print_result(*found, result, args.run.phases);
+    for (const Result& baseline : result.baseline) print_result(*found, baseline, args.run.phases);
   }
   return 0;
 }

@@ -44,6 +44,9 @@ struct Result {
   double seconds = 0;        // wall-clock time of the timed steps
   double final_loss = 0;     // loss of the last timed step
   std::optional<PhaseSeconds> phases;
+  // P1: the same job without the probe, timed in segments interleaved with the probe's in one
+  // process (so that the machine's drifts fall on both alike); printed as its own line.
+  std::vector<Result> baseline;
 };
 
 // One optimiser step: returns the step's loss (a 0-D tensor) and how many examples it used.
@@ -113,6 +116,6 @@ Result run_sinc(const std::string& variant, const RunOptions& options);         
 Result run_rosenbrock(const std::string& variant, const RunOptions& options);   // W7
 Result run_resnet18(const std::string& variant, const RunOptions& options);      // W8
 Result run_linear_cifar(const std::string& variant, const RunOptions& options);  // W9
-Result run_probe_cost(const std::string& variant, const RunOptions& options);   // P1: W2 with and without grad_norms
+Result run_probe_cost(const std::string& variant, const RunOptions& options);   // P1: W2 with grad_norms, and without
 
 }  // namespace nnlab::bench

@@ -99,6 +99,16 @@ TEST(MetricsLog, EveryRecordKindReadsBackAsWritten) {
   EXPECT_EQ(records.snapshots[0].info, snapshot.info);
 }
 
+TEST(MetricsLog, FastJsonLinesEqualTheJsonLibrarysOwn) {
+  for (double value : std::initializer_list<double>{0.0, 2.0, -3.0, 0.1, 1e-05, 1e300, -2.5e-300, 123456789.0,
+                                                    1.0 / 3.0, 6.02e23, NAN, INFINITY}) {
+    for (const char* tag : {"train/loss", "grad_norm/layer1.0.conv1.weight", "odd \"quoted\" \\ tag", "tab\there"}) {
+      const train::ScalarRecord record{.tag = tag, .step = 1234567, .epoch = 12, .value = value};
+      EXPECT_EQ(to_jsonl_line(record), to_json(record).dump()) << tag << " " << value;
+    }
+  }
+}
+
 TEST(MetricsLog, ScalarCsvRowsQuoteOddTags) {
   EXPECT_EQ(to_csv_row({.tag = "train/loss", .step = 4, .epoch = 1, .value = 0.5}), "train/loss,4,1,0.5");
   EXPECT_EQ(to_csv_row({.tag = "a,\"b\"", .step = 0, .epoch = 0, .value = NAN}), "\"a,\"\"b\"\"\",0,0,");

@@ -195,6 +195,19 @@ Json to_json(const SnapshotEntry& entry) {
   return record;
 }
 
+std::string to_jsonl_line(const train::ScalarRecord& r) {
+  const bool plain_tag = std::all_of(r.tag.begin(), r.tag.end(), [](char c) {
+    return c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f;
+  });
+  const std::string tag = plain_tag ? "\"" + r.tag + "\"" : Json(r.tag).dump();
+  std::string value = "null";
+  if (std::isfinite(r.value)) {
+    value = fmt::format("{}", r.value);  // the shortest text that reads back exactly, as JSON writes it
+    if (value.find_first_of(".e") == std::string::npos) value += ".0";  // JSON's 2.0, not fmt's 2
+  }
+  return fmt::format("{{\"tag\":{},\"step\":{},\"epoch\":{},\"value\":{}}}", tag, r.step, r.epoch, value);
+}
+
 std::string to_csv_row(const train::ScalarRecord& r) {
   std::string tag = r.tag;
   if (tag.find_first_of(",\"\n") != std::string::npos) {

@@ -26,6 +26,9 @@ nlohmann::ordered_json to_json(const train::HistogramRecord& record);
 nlohmann::ordered_json to_json(const train::ImageRecord& record);
 nlohmann::ordered_json to_json(const train::HeatmapRecord& record);
 std::string to_csv_row(const train::ScalarRecord& record);  // a tag with ',' or '"' is quoted
+// to_json(record).dump() without building a JSON object: the line metrics.jsonl gets, written
+// for every record a probe makes at every step.
+std::string to_jsonl_line(const train::ScalarRecord& record);
 
 // A snapshot as probes.jsonl lists it: where its tensors are (relative to the run folder).
 struct SnapshotEntry {

@@ -111,7 +111,7 @@ void RunLogger::on_train_begin(std::int64_t /*first_epoch*/, std::int64_t epochs
 }
 
 void RunLogger::write(const train::ScalarRecord& record) {
-  metrics_jsonl_ += to_json(record).dump() + "\n";
+  metrics_jsonl_ += to_jsonl_line(record) + "\n";
   metrics_csv_ += to_csv_row(record) + "\n";
 }
 

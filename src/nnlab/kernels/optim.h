@@ -62,9 +62,10 @@ void adagrad_step(DType dtype, std::span<const OptimSlot> slots, const AdagradPa
 // Σ |x|^norm_type over n elements (norm_type > 0), or max |x| when norm_type is +inf; in double.
 double grad_norm_partial(DType dtype, const void* x, std::int64_t n, double norm_type);
 
-// Σ x² over n contiguous elements, in double: 16 interleaved partial sums (so the loop
-// vectorises), large arrays split across the threads; the order of additions depends only on n
-// and the thread count. The gradient-norm probe runs this on every parameter at every step.
+// Σ x² over n contiguous elements: 16 interleaved partial sums in the elements' type over blocks
+// of 1,024 (so the loop vectorises), block sums added in double; large arrays split across the
+// threads. The order of additions depends only on n and the thread count. The gradient-norm
+// probe runs this on every parameter at every step.
 double sum_of_squares(DType dtype, const void* x, std::int64_t n);
 
 // x *= factor, in place.
