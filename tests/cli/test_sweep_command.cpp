@@ -194,5 +194,42 @@ TEST(CliSweep, BadSweepKeysAreConfigErrorsBeforeAnythingRuns) {
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "sweeps"));  // nothing ran, no folder
 }
 
+TEST(CliSweep, CtrlCStopsStartingTrialsAndResumeFinishesThem) {
+  testing::TempDir dir;
+  write_text(dir, "slow.toml", R"(name = "slow"
+[data]
+dataset = "fashion-mnist"
+validation = 500
+limit = 3000
+[model]
+type = "logistic"
+[train]
+epochs = 2
+tensorboard = false
+[sweep]
+seeds = 6
+)");
+  // SIGINT to the sweep alone after a moment, as a terminal's Ctrl-C would send it (the running
+  // trial does not get it here, so it ends normally and counts).
+  const std::string command = "cd '" + dir.path().string() + "' && { '" + std::string(NNLAB_BINARY) +
+                              "' sweep slow.toml --jobs 1 > out.txt 2> err.txt & pid=$!; sleep 1.5; "
+                              "kill -INT $pid; wait $pid; echo $? > status.txt; }";
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  EXPECT_EQ(read_text(dir.path() / "status.txt"), "130\n") << read_text(dir.path() / "err.txt");
+  const std::string err = read_text(dir.path() / "err.txt");
+  EXPECT_NE(err.find("sweep interrupted; run the remaining trials with: nnlab sweep --resume"), std::string::npos)
+      << err;
+  const testing::CommandResult out{.status = 130, .out = read_text(dir.path() / "out.txt"), .err = err};
+  const auto sweep = sweep_folder_of(dir, out);
+  ASSERT_FALSE(sweep.empty()) << out.out;
+  const std::size_t ended = read_lines(sweep / "journal.jsonl").size();
+  EXPECT_LT(ended, 6u);  // stopped before the end
+
+  const testing::CommandResult resumed = run_nnlab(dir, {"sweep", "--resume", sweep.string()});
+  ASSERT_EQ(resumed.status, 0) << resumed.out << resumed.err;
+  EXPECT_EQ(read_lines(sweep / "journal.jsonl").size(), 6u);
+  EXPECT_NE(read_text(sweep / "results.csv").find(",6,6,0,0,"), std::string::npos) << read_text(sweep / "results.csv");
+}
+
 }  // namespace
 }  // namespace nnlab
