@@ -16,6 +16,7 @@
 #include "nnlab/core/check.h"
 #include "nnlab/io/atomic_file.h"
 #include "nnlab/report/canvas.h"
+#include "nnlab/report/html_escape.h"
 
 namespace nnlab::report {
 
@@ -61,20 +62,6 @@ std::string abort_messages;  // what PLplot's plabort reported during the curren
 
 void record_abort(PLCHAR_VECTOR message) { abort_messages += message; }
 
-std::string xml_escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream bytes;
@@ -90,9 +77,9 @@ std::string with_svg_text(const std::string& svg, const ChartText& text) {
   std::string desc;
   for (const auto& name : text.names) {
     if (name.empty()) continue;
-    desc += (desc.empty() ? "" : "; ") + xml_escape(name);
+    desc += (desc.empty() ? "" : "; ") + escape_html(name);
   }
-  return svg.substr(0, close + 1) + "\n<title>" + xml_escape(text.title) + "</title>\n<desc>" + desc + "</desc>" +
+  return svg.substr(0, close + 1) + "\n<title>" + escape_html(text.title) + "</title>\n<desc>" + desc + "</desc>" +
          svg.substr(close + 1);
 }
 
