@@ -113,7 +113,8 @@ TEST(Mnist, LabelOutOfRangeIsADataError) {
 }
 
 TEST(Mnist, ReadsTheInstalledFashionMnistWhenPresent) {
-  if (!std::filesystem::is_directory(data::kFashionMnistDir)) GTEST_SKIP() << "Fashion-MNIST is not installed";
+  // scripts/setup.sh installs it; a missing dataset is a failure, not a skip.
+  ASSERT_TRUE(std::filesystem::is_directory(data::kFashionMnistDir)) << "Fashion-MNIST is not installed";
   const data::Dataset train = data::load_mnist(data::kFashionMnistDir, data::Split::train, {.fashion = true});
   EXPECT_EQ(train.inputs.shape(), (Shape{60000, 1, 28, 28}));
   EXPECT_EQ(train.targets.shape(), (Shape{60000}));

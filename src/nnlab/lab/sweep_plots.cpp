@@ -17,12 +17,14 @@ namespace {
 // For one tag: configuration -> (epoch -> the values of its seeds, and the step of that epoch).
 using Curves = std::map<std::string, std::map<std::int64_t, std::pair<std::vector<double>, std::int64_t>>>;
 
-Curves curves_of(const SweepOutcome& sweep, const std::string& tag) {
+// Each finished trial's records, read once for every chart: configuration -> records.
+using TrialRecords = std::vector<std::pair<std::string, io::RunRecords>>;
+
+Curves curves_of(const TrialRecords& trials, const std::string& tag) {
   Curves curves;
-  for (const TrialOutcome& t : sweep.trials) {
-    if (t.status != TrialStatus::finished) continue;
-    for (const train::ScalarRecord& r : io::read_run_records(t.folder).series(tag)) {
-      auto& [values, step] = curves[t.trial.configuration][r.epoch];
+  for (const auto& [configuration, records] : trials) {
+    for (const train::ScalarRecord& r : records.series(tag)) {
+      auto& [values, step] = curves[configuration][r.epoch];
       values.push_back(r.value);
       step = r.step;
     }
@@ -58,9 +60,9 @@ std::optional<double> number_of(const std::string& text) {
   return value;
 }
 
-void draw_curves(const SweepOutcome& sweep, const std::vector<ResultRow>& rows, const std::string& tag,
-                 std::vector<report::ChartFiles>& written) {
-  const Curves curves = curves_of(sweep, tag);
+void draw_curves(const SweepOutcome& sweep, const TrialRecords& trials, const std::vector<ResultRow>& rows,
+                 const std::string& tag, std::vector<report::ChartFiles>& written) {
+  const Curves curves = curves_of(trials, tag);
   if (curves.empty()) return;
   const bool loss = !tag.ends_with("accuracy");
   for (const bool by_step : {false, true}) {
@@ -149,7 +151,11 @@ std::vector<report::ChartFiles> draw_sweep_plots(const SweepOutcome& sweep, cons
   for (const char* tag : {"train/loss", "val/loss"}) {
     if (tag != sweep.rank_by) tags.emplace_back(tag);
   }
-  for (const std::string& tag : tags) draw_curves(sweep, rows, tag, written);
+  TrialRecords trials;
+  for (const TrialOutcome& t : sweep.trials) {
+    if (t.status == TrialStatus::finished) trials.emplace_back(t.trial.configuration, io::read_run_records(t.folder));
+  }
+  for (const std::string& tag : tags) draw_curves(sweep, trials, rows, tag, written);
   // Grid keys are the settings every configuration shares the names of; variants and random
   // draws add others, which are left out here.
   if (!rows.empty()) {

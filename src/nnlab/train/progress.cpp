@@ -1,5 +1,6 @@
 #include "nnlab/train/progress.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -52,13 +53,16 @@ void ProgressReporter::on_step(const StepInfo& step) {
 }
 
 void ProgressReporter::write(const ScalarRecord& record) {
-  if (!record.tag.starts_with("step/")) epoch_values_[record.tag] = record.value;
+  // Probes may record many tags at every step: keep only the few the epoch line shows.
+  for (std::size_t i = 0; i < kShownTags.size(); ++i) {
+    if (record.tag == kShownTags[i]) epoch_values_[i] = record.value;
+  }
 }
 
 void ProgressReporter::on_epoch_end(const EpochMetrics& metrics) {
   const auto value = [&](std::string_view tag) {
-    const auto found = epoch_values_.find(tag);
-    return found == epoch_values_.end() ? std::nan("") : found->second;
+    const auto found = std::find(kShownTags.begin(), kShownTags.end(), tag);
+    return epoch_values_[static_cast<std::size_t>(found - kShownTags.begin())];
   };
   if (bar_drawn_) out_ << "\r\x1b[2K";
   bar_drawn_ = false;
@@ -68,7 +72,7 @@ void ProgressReporter::on_epoch_end(const EpochMetrics& metrics) {
               loss_text(value("val/loss")), percent(value("val/accuracy")), loss_text(value("test/loss")),
               percent(value("test/accuracy")), value("lr"), value("time/epoch_seconds"))
        << std::flush;
-  epoch_values_.clear();
+  epoch_values_.fill(std::nan(""));
 }
 
 void ProgressReporter::on_train_end(const TrainResult& result) {

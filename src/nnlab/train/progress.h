@@ -2,11 +2,12 @@
 // Progress output for a training run: on a terminal, a bar redrawn in place with the running
 // loss and speed; elsewhere (a log file, CI), one plain line per epoch. The bar follows the
 // steps (a Callback); the epoch line shows the epoch's records from the metrics stream.
+#include <array>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
-#include <map>
 #include <ostream>
-#include <string>
+#include <string_view>
 
 #include "nnlab/train/callback.h"
 #include "nnlab/train/metrics.h"
@@ -36,7 +37,11 @@ class ProgressReporter final : public Callback, public MetricsSink {
   Clock::time_point epoch_start_{};
   Clock::time_point last_draw_{};
   bool bar_drawn_ = false;
-  std::map<std::string, double, std::less<>> epoch_values_;  // this epoch's records, by tag
+  // The epoch's records the line shows, in this order (NaN until recorded).
+  static constexpr std::array<std::string_view, 8> kShownTags = {"train/loss",   "train/accuracy",    "val/loss",
+                                                                 "val/accuracy", "test/loss",         "test/accuracy",
+                                                                 "lr",           "time/epoch_seconds"};
+  std::array<double, kShownTags.size()> epoch_values_ = {NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
 };
 
 }  // namespace nnlab::train

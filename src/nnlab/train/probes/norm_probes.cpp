@@ -42,13 +42,27 @@ GradNormProbe::GradNormProbe(const MetricsStream& stream, std::int64_t every) : 
 void GradNormProbe::on_step(const StepInfo& step) {
   const bool last_of_epoch = step.batch + 1 == step.batches;
   if ((step.step - 1) % every_ != 0 && !last_of_epoch) return;
-  const std::vector<nn::NamedTensor> parameters = step.model->named_parameters();
+  if (parameters_.empty()) parameters_ = step.model->named_parameters();
   if ((step.step - 1) % every_ == 0) {
-    const analysis::NormSummary norms = analysis::gradient_norms(parameters);
-    record_norms(stream_, "grad_norm", norms, step.step, step.epoch);
+    const analysis::NormSummary norms = analysis::gradient_norms(parameters_);
+    // The counted parameters (those with a gradient) are the same every step; rebuild the tags
+    // only if that ever changes.
+    if (parameter_tags_.size() != norms.parameters.size() || layer_tags_.size() != norms.layers.size()) {
+      parameter_tags_.clear();
+      layer_tags_.clear();
+      for (const auto& p : norms.parameters) parameter_tags_.push_back("grad_norm/" + p.name);
+      for (const auto& l : norms.layers) layer_tags_.push_back("grad_norm/layer/" + l.name);
+    }
+    for (std::size_t i = 0; i < norms.parameters.size(); ++i) {
+      stream_.scalar(parameter_tags_[i], step.step, step.epoch, norms.parameters[i].norm);
+    }
+    for (std::size_t i = 0; i < norms.layers.size(); ++i) {
+      stream_.scalar(layer_tags_[i], step.step, step.epoch, norms.layers[i].norm);
+    }
+    stream_.scalar("grad_norm/total", step.step, step.epoch, norms.total);
     stream_.scalar("grad_norm/first_to_last_ratio", step.step, step.epoch, norms.first_to_last_ratio);
   }
-  if (last_of_epoch) record_histograms(stream_, "gradients", parameters, /*gradients=*/true, step.step, step.epoch);
+  if (last_of_epoch) record_histograms(stream_, "gradients", parameters_, /*gradients=*/true, step.step, step.epoch);
 }
 
 void WeightNormProbe::on_train_begin(std::int64_t first_epoch, std::int64_t /*epochs*/) {

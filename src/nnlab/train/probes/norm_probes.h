@@ -5,6 +5,8 @@
 //   weight_norm/<parameter>, weight_norm/layer/<layer>, weight_norm/total
 //   histograms gradients/<parameter> (last step of each epoch), weights/<parameter> (each epoch)
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "nnlab/train/probes/probe.h"
 
@@ -19,6 +21,10 @@ class GradNormProbe final : public Callback {
  private:
   const MetricsStream& stream_;
   std::int64_t every_;
+  // The model's parameters and the tags of their records, made on the first step: a model's
+  // parameters and names do not change while it trains, so no step rebuilds them.
+  std::vector<nn::NamedTensor> parameters_;
+  std::vector<std::string> parameter_tags_, layer_tags_;
 };
 
 class WeightNormProbe final : public Callback {
