@@ -282,7 +282,7 @@ TEST(ImageProbes, ShowMisclassifiedExamplesAndWeightRows) {
   ASSERT_FALSE(sink.images[0].images.empty());
   EXPECT_LE(sink.images[0].images.size(), 3u);
   EXPECT_EQ(sink.images[0].images[0].height, 4);
-  EXPECT_NE(sink.images[0].images[0].caption.find("predicted"), std::string::npos);
+  EXPECT_NE(sink.images[0].images[0].caption.find(" / "), std::string::npos);  // "#3 1 / 0": true / predicted
   EXPECT_EQ(sink.images[1].tag, "weight_images");
   ASSERT_EQ(sink.images[1].images.size(), 2u);
   EXPECT_EQ(sink.images[1].images[1].caption, "one");

@@ -266,7 +266,8 @@ void Plotter::images() {
   for (const auto& record : records_.images) last[record.tag] = &record;
   for (const auto& [tag, record] : last) {
     if (record->images.empty()) continue;
-    ImageGrid grid{.title = fmt::format("{} (epoch {})", tag, record->epoch), .images = {}};
+    const char* what = tag == "misclassified" ? " (true / predicted class)" : "";
+    ImageGrid grid{.title = fmt::format("{}{}, epoch {}", tag, what, record->epoch), .images = {}};
     for (const train::Image& image : record->images) {
       grid.images.push_back({.height = image.height,
                              .width = image.width,

@@ -126,9 +126,8 @@ MisclassifiedProbe::MisclassifiedProbe(const MetricsStream& stream, nn::Module& 
 void MisclassifiedProbe::record(std::int64_t epoch, std::int64_t step) {
   ImageRecord record{.tag = "misclassified", .step = step, .epoch = epoch, .images = {}};
   for (const analysis::Misclassified& m : analysis::first_misclassified(model_, *data_.dataset, count_)) {
-    const std::string caption =
-        fmt::format("#{}: true {}, predicted {}", m.index, class_name(*data_.dataset, m.true_label),
-                    class_name(*data_.dataset, m.predicted_label));
+    const std::string caption = fmt::format("#{} {} / {}", m.index, class_name(*data_.dataset, m.true_label),
+                                            class_name(*data_.dataset, m.predicted_label));
     record.images.push_back(
         to_image(analysis::example_image(view::select(data_.dataset->inputs, 0, m.index)), caption));
   }

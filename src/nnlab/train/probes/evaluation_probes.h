@@ -4,7 +4,8 @@
 //   DecisionBoundaryProbe      heatmap decision_boundary: predicted class over the plane, with
 //                              the data points on top (E6; models with 2 inputs)
 //   ConfusionProbe             heatmap confusion: true class (rows) x predicted class (columns)
-//   MisclassifiedProbe         images  misclassified: the first misclassified examples (E7)
+//   MisclassifiedProbe         images  misclassified: the first misclassified examples (E7),
+//                              captioned "#<index> <true class> / <predicted class>"
 //   TrueClassProbabilityProbe  histograms true_class_probability/correct and /incorrect (E15)
 //   WeightImagesProbe          images  weight_images: the first layer's weight rows (E15)
 #include <cstdint>
