@@ -84,7 +84,7 @@ TEST(CliSweep, AGridTimesSeedsWritesEveryTrialAndARankedTable) {
   const auto csv = read_lines(sweep / "results.csv");
   ASSERT_EQ(csv.size(), 5u);  // a header and 4 configurations
   EXPECT_TRUE(
-      csv[0].starts_with("rank,configuration,optim.lr,model.hidden,trials,finished,diverged,failed,"
+      csv[0].starts_with("rank,configuration,optim.lr,model.hidden,trials,finished,diverged,failed,pruned,"
                          "val/accuracy_mean,val/accuracy_std,val/accuracy_ci95,val/accuracy_n,"))
       << csv[0];
   for (std::size_t i = 1; i < csv.size(); ++i) {
@@ -228,7 +228,94 @@ seeds = 6
   const testing::CommandResult resumed = run_nnlab(dir, {"sweep", "--resume", sweep.string()});
   ASSERT_EQ(resumed.status, 0) << resumed.out << resumed.err;
   EXPECT_EQ(read_lines(sweep / "journal.jsonl").size(), 6u);
-  EXPECT_NE(read_text(sweep / "results.csv").find(",6,6,0,0,"), std::string::npos) << read_text(sweep / "results.csv");
+  EXPECT_NE(read_text(sweep / "results.csv").find(",6,6,0,0,0,"), std::string::npos) << read_text(sweep / "results.csv");
+}
+
+constexpr const char* kPrune = R"(name = "prune"
+[data]
+dataset = "map"
+samples = 240
+classes = 4
+validation = 0.25
+[model]
+hidden = [16]
+[optim]
+name = "adam"
+[train]
+epochs = 3
+batch_size = 40
+tensorboard = false
+[sweep]
+grid = { "optim.lr" = [0.05, 1e-7] }
+[sweep.prune]
+rungs = [1]
+reduction_factor = 2
+)";
+
+// The values of `tag` in a run folder's metrics.csv (tag,step,epoch,value), in order.
+std::vector<std::string> metric_values(const std::filesystem::path& run, const std::string& tag) {
+  std::vector<std::string> values;
+  for (const std::string& line : read_lines(run / "metrics.csv")) {
+    if (line.starts_with(tag + ",")) values.push_back(line.substr(line.rfind(',') + 1));
+  }
+  return values;
+}
+
+TEST(CliSweep, PruneStopsATrialThatIsClearlyWorseAtTheFirstRung) {
+  testing::TempDir dir;
+  const auto sweep = sweep_ok(dir, kPrune);
+  ASSERT_FALSE(sweep.empty());
+  // lr 0.05 comes first: alone at the rung it goes on, paused and resumed, to epoch 3. lr 1e-7
+  // learns nothing; against it at the rung, outside the best half, it stops after epoch 1.
+  const auto good = sweep / "trials" / "lr=0.05,seed=0";
+  const auto bad = sweep / "trials" / "lr=1e-07,seed=0";
+  EXPECT_EQ(metric_values(good, "val/accuracy").size(), 3u);
+  EXPECT_EQ(metric_values(bad, "val/accuracy").size(), 1u);
+  const std::vector<std::string> journal = read_lines(sweep / "journal.jsonl");
+  ASSERT_EQ(journal.size(), 4u) << read_text(sweep / "journal.jsonl");
+  EXPECT_NE(journal[0].find(R"({"trial":"lr=0.05,seed=0","rung":1,"value":)"), std::string::npos);
+  EXPECT_NE(journal[0].find(R"("decision":"continue"})"), std::string::npos);
+  EXPECT_NE(journal[2].find(R"({"trial":"lr=1e-07,seed=0","rung":1,"value":)"), std::string::npos);
+  EXPECT_NE(journal[2].find(R"("decision":"prune"})"), std::string::npos);
+  EXPECT_NE(journal[3].find(R"("status":"pruned","reason":"pruned at epoch 1: val/accuracy)"), std::string::npos);
+  EXPECT_NE(journal[3].find(R"("epoch":1})"), std::string::npos);
+  const std::string csv = read_text(sweep / "results.csv");
+  EXPECT_NE(csv.find("1,lr=0.05,0.05,1,1,0,0,0,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("2,lr=1e-07,1e-07,1,0,0,0,1,"), std::string::npos) << csv;
+
+  // Paused at the rung and resumed, the surviving trial is the run it would have been unpruned.
+  std::string unpruned = kPrune;
+  unpruned.erase(unpruned.find("[sweep.prune]"));
+  const auto plain = sweep_ok(dir, unpruned, {"--out", "plain"});
+  ASSERT_FALSE(plain.empty());
+  for (const char* tag : {"train/loss", "val/loss", "val/accuracy"}) {
+    EXPECT_EQ(metric_values(good, tag), metric_values(plain / "trials" / "lr=0.05,seed=0", tag)) << tag;
+  }
+}
+
+TEST(CliSweep, BadPruneSettingsAreConfigErrors) {
+  testing::TempDir dir;
+  std::string late = kPrune;
+  late.replace(late.find("rungs = [1]"), 11, "rungs = [1, 3]");
+  const testing::CommandResult at_end = run_nnlab(dir, {"sweep", write_text(dir, "late.toml", late)});
+  EXPECT_EQ(at_end.status, 2);
+  EXPECT_NE(at_end.err.find("[sweep.prune] rungs: the last rung, epoch 3, must come before the last epoch (3)"),
+            std::string::npos)
+      << at_end.err;
+  std::string unordered = kPrune;
+  unordered.replace(unordered.find("rungs = [1]"), 11, "rungs = [2, 1]");
+  const testing::CommandResult order = run_nnlab(dir, {"sweep", write_text(dir, "order.toml", unordered)});
+  EXPECT_EQ(order.status, 2);
+  EXPECT_NE(order.err.find("order.toml:18: [sweep.prune] rungs: expected increasing epochs >= 1"), std::string::npos)
+      << order.err;
+  std::string typo = kPrune;
+  typo.replace(typo.find("reduction_factor"), 16, "reduction");
+  const testing::CommandResult unknown = run_nnlab(dir, {"sweep", write_text(dir, "typo.toml", typo)});
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_NE(unknown.err.find("unknown key 'reduction' in [sweep.prune] (known: rungs, reduction_factor)"),
+            std::string::npos)
+      << unknown.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "sweeps"));
 }
 
 }  // namespace

@@ -38,7 +38,18 @@ const CLI::Validator kWholeNumber(
     "N >= 0");
 
 lab::RunOptions progress_options() {
-  return {.progress = &std::cout, .terminal = isatty(STDOUT_FILENO) == 1, .command = command_line(), .run_dir = {}};
+  return {.progress = &std::cout,
+          .terminal = isatty(STDOUT_FILENO) == 1,
+          .command = command_line(),
+          .run_dir = {},
+          .until_epoch = 0};
+}
+
+// Training in parts (a sweep's rungs): stop after epoch N with a checkpoint; resume goes on.
+void add_until_epoch_option(CLI::App& command, std::int64_t& until_epoch) {
+  command.add_option("--until-epoch", until_epoch, "pause after epoch N with a checkpoint (`nnlab resume` continues)")
+      ->type_name("N")
+      ->check(CLI::PositiveNumber);
 }
 
 }  // namespace
@@ -53,6 +64,7 @@ void add_train_command(CLI::App& app, int& status) {
     std::optional<std::int64_t> seed;
     std::optional<std::int64_t> threads;
     std::string run_dir;
+    std::int64_t until_epoch = 0;
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* command = app.add_subcommand("train", "Train the experiment described in CONFIG (a TOML file)");
@@ -68,6 +80,7 @@ void add_train_command(CLI::App& app, int& status) {
       ->check(kWholeNumber);
   command->add_option("--run-dir", flags->run_dir, "the run folder itself, created new (instead of under --out)")
       ->type_name("DIR");
+  add_until_epoch_option(*command, flags->until_epoch);
   command->footer("Config keys (section.key  type  default  meaning):\n" + io::describe_config_keys());
   command->callback([flags, &status] {
     std::vector<std::string> overrides = flags->overrides;
@@ -80,15 +93,25 @@ void add_train_command(CLI::App& app, int& status) {
               << std::flush;
     lab::RunOptions options = progress_options();
     options.run_dir = flags->run_dir;
+    options.until_epoch = flags->until_epoch;
     status = report(lab::run_experiment(config, options));
   });
 }
 
 void add_resume_command(CLI::App& app, int& status) {
-  auto dir = std::make_shared<std::string>();
+  struct Flags {
+    std::string dir;
+    std::int64_t until_epoch = 0;
+  };
+  auto flags = std::make_shared<Flags>();
   CLI::App* command = app.add_subcommand("resume", "Continue an interrupted run from its last checkpoint");
-  command->add_option("run", *dir, "the run folder (runs/<name>-<timestamp>)")->required();
-  command->callback([dir, &status] { status = report(lab::resume_experiment(*dir, progress_options())); });
+  command->add_option("run", flags->dir, "the run folder (runs/<name>-<timestamp>)")->required();
+  add_until_epoch_option(*command, flags->until_epoch);
+  command->callback([flags, &status] {
+    lab::RunOptions options = progress_options();
+    options.until_epoch = flags->until_epoch;
+    status = report(lab::resume_experiment(flags->dir, options));
+  });
 }
 
 }  // namespace nnlab::cli

@@ -55,6 +55,8 @@ class SweepReader {
         config.variants = read_variants(node);
       } else if (name == "random") {
         config.random = read_random(node);
+      } else if (name == "prune") {
+        config.prune = read_prune(node);
       } else if (name == "seeds") {
         config.seeds = read_seeds(node);
       } else if (name == "rank_by") {
@@ -64,9 +66,10 @@ class SweepReader {
         if (top == nullptr || top->get() < 0) fail(where(node, "[sweep] top: expected an integer >= 0"));
         config.top = top->get();
       } else {
-        fail(fmt::format("{}:{}: unknown key '{}' in [sweep] (known: grid, variants, random, seeds, rank_by, top){}",
-                         source_, key.source().begin.line, name,
-                         schema::did_you_mean(name, {"grid", "variants", "random", "seeds", "rank_by", "top"})));
+        fail(fmt::format(
+            "{}:{}: unknown key '{}' in [sweep] (known: grid, variants, random, prune, seeds, rank_by, top){}",
+            source_, key.source().begin.line, name,
+            schema::did_you_mean(name, {"grid", "variants", "random", "prune", "seeds", "rank_by", "top"})));
       }
     }
     return config;
@@ -185,6 +188,35 @@ class SweepReader {
       seeds.push_back(static_cast<std::uint64_t>(value->get()));
     }
     return seeds;
+  }
+
+  PruneConfig read_prune(const toml::node& node) const {
+    const auto* table = node.as_table();
+    if (table == nullptr) fail(where(node, "[sweep.prune]: expected a table with rungs = [epochs...]"));
+    PruneConfig prune;
+    for (const auto& [key, value] : *table) {
+      if (key.str() == "rungs") {
+        for (const toml::node& rung : non_empty_array(value, "[sweep.prune] rungs")) {
+          const auto* epoch = rung.as_integer();
+          if (epoch == nullptr || epoch->get() < 1 || (!prune.rungs.empty() && epoch->get() <= prune.rungs.back())) {
+            fail(where(rung, "[sweep.prune] rungs: expected increasing epochs >= 1"));
+          }
+          prune.rungs.push_back(epoch->get());
+        }
+      } else if (key.str() == "reduction_factor") {
+        const auto* factor = value.as_integer();
+        if (factor == nullptr || factor->get() < 2) {
+          fail(where(value, "[sweep.prune] reduction_factor: expected an integer >= 2"));
+        }
+        prune.reduction_factor = factor->get();
+      } else {
+        fail(fmt::format("{}:{}: unknown key '{}' in [sweep.prune] (known: rungs, reduction_factor){}", source_,
+                         key.source().begin.line, key.str(),
+                         schema::did_you_mean(std::string(key.str()), {"rungs", "reduction_factor"})));
+      }
+    }
+    if (prune.rungs.empty()) fail(where(node, "[sweep.prune]: missing key 'rungs' (the epochs to compare trials at)"));
+    return prune;
   }
 
   RandomKey read_random_key(const std::string& path, const toml::node& node) const {
@@ -306,6 +338,10 @@ SweepFile load_sweep_file(const std::filesystem::path& path, const std::vector<s
       ConfigError, "{}: [sweep] varies nothing: give a grid, variants, random trials or several seeds", file.source);
   file.base_text = without_sweep_tables(text);
   file.base = parse_config(file.base_text, file.source, overrides);
+  NNLAB_CHECK(!file.sweep.prune || file.sweep.prune->rungs.back() < file.base.train.epochs, ConfigError,
+              "{}: [sweep.prune] rungs: the last rung, epoch {}, must come before the last epoch ({}): a rung there "
+              "prunes nothing",
+              file.source, file.sweep.prune ? file.sweep.prune->rungs.back() : 0, file.base.train.epochs);
   return file;
 }
 

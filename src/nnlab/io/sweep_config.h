@@ -15,6 +15,9 @@
 //   "optim.lr" = { log_uniform = [1e-4, 1e-1] }
 //   "optim.momentum" = { uniform = [0.0, 0.99] }
 //   "model.activation" = { choice = ["relu", "tanh"] }
+//   [sweep.prune]                 # successive halving: compare trials at these epochs
+//   rungs = [1, 3, 9]
+//   reduction_factor = 3          # keep the best third at each rung
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -52,10 +55,19 @@ struct RandomSearch {
   std::vector<RandomKey> keys{};  // at least one
 };
 
+// Asynchronous successive halving (ASHA): a trial reaching a rung is compared, by rank_by, with
+// every trial that has reached that rung so far and continues only if it is in the best
+// 1 / reduction_factor of them (the best one when fewer than reduction_factor have).
+struct PruneConfig {
+  std::vector<std::int64_t> rungs{};  // epochs, increasing, each before the last epoch
+  std::int64_t reduction_factor = 3;  // >= 2
+};
+
 struct SweepConfig {
   std::vector<SweepAxis> grid{};  // in file order
   std::vector<SweepVariant> variants{};
   std::optional<RandomSearch> random{};
+  std::optional<PruneConfig> prune{};
   std::vector<std::uint64_t> seeds{};  // empty: the config's own seed only
   std::string rank_by = "val/accuracy";
   std::int64_t top = 0;

@@ -118,7 +118,8 @@ RunOutcome train_in(const io::RunFolder& folder, Experiment& e, const RunOptions
                           .eval_batch_size = c.train.eval_batch_size,
                           .first_epoch = resume ? resume->epoch + 1 : 1,
                           .first_step = resume ? resume->steps : 0,
-                          .record_steps = c.train.log_steps},
+                          .record_steps = c.train.log_steps,
+                          .pause_after_epoch = options.until_epoch},
                          std::move(schedule));
   // Probes first: a probe that cannot apply to this model or data stops the run before training.
   const std::vector<std::unique_ptr<train::Callback>> probes =
@@ -185,6 +186,9 @@ RunOutcome resume_experiment(const std::filesystem::path& dir, const RunOptions&
   Experiment e = build_experiment(io::load_config(folder.config()));
   NNLAB_CHECK(state.epoch < e.config.train.epochs, ValueError, "run folder '{}': already trained for all {} epochs",
               dir.string(), e.config.train.epochs);
+  NNLAB_CHECK(options.until_epoch == 0 || options.until_epoch > state.epoch, ValueError,
+              "--until-epoch {}: run folder '{}' has already trained {} epochs", options.until_epoch, dir.string(),
+              state.epoch);
   return train_in(folder, e, options, state);
 }
 

@@ -20,6 +20,7 @@ struct RunOptions {
   bool terminal = false;             // progress goes to a terminal: draw a bar
   std::string command;               // the command line as typed, for run.json ("how to reproduce")
   std::filesystem::path run_dir;     // set: the run folder itself, created new (a sweep's trial)
+  std::int64_t until_epoch = 0;      // > 0: pause after this epoch with a checkpoint (a sweep's rung)
 };
 
 // An experiment's parts, built but not trained (`nnlab info`, `nnlab eval`).

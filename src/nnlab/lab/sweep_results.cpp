@@ -36,10 +36,13 @@ TrialNumbers read_trial(const std::filesystem::path& folder, const std::vector<s
     for (const auto& r : series) best = maximised(tag) ? std::max(best, r.value) : std::min(best, r.value);
     numbers.metrics[tag] = {series.back().value, best};
   }
+  // Training time summed over epochs: a trial paused at rungs and resumed ran in several processes.
+  const std::vector<train::ScalarRecord> epoch_seconds = records.series("time/epoch_seconds");
+  if (!epoch_seconds.empty()) numbers.seconds = 0.0;
+  for (const auto& r : epoch_seconds) numbers.seconds += r.value;
   std::ifstream in(folder / "summary.json");
   const auto summary = nlohmann::json::parse(in, nullptr, false);
   if (summary.is_object()) {
-    numbers.seconds = summary.value("seconds", numbers.seconds);
     const double epochs = summary.value("epochs_completed", 0.0);
     if (epochs > 0) numbers.steps_per_epoch = summary.value("steps", 0.0) / epochs;
   }
@@ -96,6 +99,7 @@ std::vector<ResultRow> collect_results(const SweepOutcome& sweep) {
     row->finished += t.status == TrialStatus::finished;
     row->diverged += t.status == TrialStatus::diverged;
     row->failed += t.status == TrialStatus::failed;
+    row->pruned += t.status == TrialStatus::pruned;
     row->not_run += t.status == TrialStatus::not_run;
     if (row->reason.empty()) row->reason = t.reason;
     if (t.status == TrialStatus::finished) numbers[t.trial.configuration].push_back(read_trial(t.folder, tags));
@@ -127,7 +131,7 @@ std::string results_csv(const std::vector<ResultRow>& rows) {
     out += ',';  // piece by piece: GCC 12 reports a false -Wrestrict for chains of string operator+
     out += csv_text(key);
   }
-  out += ",trials,finished,diverged,failed";
+  out += ",trials,finished,diverged,failed,pruned";
   std::vector<std::string> tags;
   for (const ResultRow& row : rows) {
     for (const MetricResult& m : row.metrics) {
@@ -142,7 +146,7 @@ std::string results_csv(const std::vector<ResultRow>& rows) {
       out += ',';
       if (i < row.settings.size()) out += csv_text(row.settings[i].second);
     }
-    out += fmt::format(",{},{},{},{}", row.trials, row.finished, row.diverged, row.failed);
+    out += fmt::format(",{},{},{},{},{}", row.trials, row.finished, row.diverged, row.failed, row.pruned);
     for (const std::string& tag : tags) {
       const auto m =
           std::find_if(row.metrics.begin(), row.metrics.end(), [&](const MetricResult& r) { return r.tag == tag; });

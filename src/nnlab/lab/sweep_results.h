@@ -22,17 +22,18 @@ struct ResultRow {
   std::int64_t rank = 0;  // 1 = best; rows without a finished trial come last
   std::string configuration;
   std::vector<io::KeyValueText> settings;
-  std::int64_t trials = 0, finished = 0, diverged = 0, failed = 0, not_run = 0;
+  std::int64_t trials = 0, finished = 0, diverged = 0, failed = 0, pruned = 0, not_run = 0;
   std::vector<MetricResult> metrics;  // rank_by first, then the others the trials recorded
   analysis::SampleSummary seconds;    // wall time of training
   double steps_per_epoch = 0.0;
-  std::string reason;  // the first diverged or failed trial's reason
+  std::string reason;  // the first diverged, failed or pruned trial's reason
 };
 
 // Reads the finished trials' run folders; throws DataError for an unreadable one.
 std::vector<ResultRow> collect_results(const SweepOutcome& sweep);
 
-// results.csv: rank, configuration, each swept key, counts, then per metric
+// results.csv: rank, configuration, each swept key, counts (trials, finished, diverged, failed,
+// pruned), then per metric
 // <tag>_mean, <tag>_std, <tag>_ci95, <tag>_n, <tag>_best_mean; seconds_mean, steps_per_epoch.
 std::string results_csv(const std::vector<ResultRow>& rows);
 

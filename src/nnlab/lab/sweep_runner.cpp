@@ -13,6 +13,7 @@
 #include "nnlab/core/parallel.h"
 #include "nnlab/io/atomic_file.h"
 #include "nnlab/io/run_folder.h"
+#include "nnlab/lab/sweep_scheduler.h"
 #include "nnlab/lab/trial_process.h"
 
 namespace nnlab::lab {
@@ -49,37 +50,12 @@ std::string read_text(const std::filesystem::path& path) {
   return text.str();
 }
 
-std::string last_line(const std::filesystem::path& log) {
-  std::ifstream in(log);
-  std::string line, last;
-  while (std::getline(in, line)) {
-    if (!line.empty()) last = line;
-  }
-  return last;
-}
-
-const char* status_name(TrialStatus status) {
-  switch (status) {
-    case TrialStatus::finished: return "finished";
-    case TrialStatus::diverged: return "diverged";
-    case TrialStatus::failed: return "failed";
-    case TrialStatus::not_run: return "not_run";
-  }
-  return "not_run";
-}
-
-TrialStatus status_from_name(const std::string& name) {
-  if (name == "finished") return TrialStatus::finished;
-  if (name == "diverged") return TrialStatus::diverged;
-  if (name == "failed") return TrialStatus::failed;
-  return TrialStatus::not_run;
-}
-
 Json plan_json(const std::vector<Trial>& trials, const io::SweepConfig& sweep,
                const std::vector<std::string>& overrides) {
   Json plan;
   plan["rank_by"] = sweep.rank_by;
   plan["top"] = sweep.top;
+  if (sweep.prune) plan["prune"] = {{"rungs", sweep.prune->rungs}, {"reduction_factor", sweep.prune->reduction_factor}};
   plan["overrides"] = overrides;
   Json list = Json::array();
   for (const Trial& trial : trials) {
@@ -100,11 +76,15 @@ SweepOutcome read_plan(const std::filesystem::path& dir) {
   const std::filesystem::path path = dir / "plan.json";
   NNLAB_CHECK(std::filesystem::is_regular_file(path), IoError, "sweep folder '{}': no plan.json in it (is it a sweep?)",
               dir.string());
-  SweepOutcome outcome{.folder = dir, .rank_by = {}, .top = 0, .trials = {}, .interrupted = false};
+  SweepOutcome outcome{.folder = dir, .rank_by = {}, .top = 0, .prune = {}, .trials = {}, .interrupted = false};
   try {
     const Json plan = Json::parse(read_text(path));
     outcome.rank_by = plan.at("rank_by").get<std::string>();
     outcome.top = plan.at("top").get<std::int64_t>();
+    if (plan.contains("prune")) {
+      outcome.prune = io::PruneConfig{.rungs = plan["prune"].at("rungs").get<std::vector<std::int64_t>>(),
+                                      .reduction_factor = plan["prune"].at("reduction_factor").get<std::int64_t>()};
+    }
     for (const Json& t : plan.at("trials")) {
       Trial trial{.name = t.at("name"),
                   .configuration = t.at("configuration"),
@@ -112,32 +92,16 @@ SweepOutcome read_plan(const std::filesystem::path& dir) {
                   .seed = t.at("seed"),
                   .overrides = t.at("overrides")};
       for (const Json& s : t.at("settings")) trial.settings.emplace_back(s.at(0), s.at(1));
-      outcome.trials.push_back(
-          {.trial = trial, .status = TrialStatus::not_run, .reason = {}, .folder = dir / "trials" / trial.name});
+      outcome.trials.push_back({.trial = trial,
+                                .status = TrialStatus::not_run,
+                                .reason = {},
+                                .folder = dir / "trials" / trial.name,
+                                .pruned_at_epoch = 0});
     }
   } catch (const nlohmann::json::exception& e) {
     throw DataError(fmt::format("'{}': not a sweep plan nnlab wrote ({})", path.string(), e.what()));
   }
   return outcome;
-}
-
-// How one trial ended, from its exit status, its summary.json and the last line of its log.
-void record_end(TrialOutcome& t, int status, const std::filesystem::path& sweep_dir) {
-  const std::filesystem::path log = sweep_dir / "trials" / (t.trial.name + ".log");
-  if (status == 0) {
-    t.status = TrialStatus::finished;
-  } else {
-    const std::filesystem::path summary = t.folder / "summary.json";
-    const Json parsed =
-        std::filesystem::is_regular_file(summary) ? Json::parse(read_text(summary), nullptr, false) : Json();
-    const bool diverged = parsed.is_object() && parsed.value("stop_reason", "") == "non_finite_loss";
-    t.status = diverged ? TrialStatus::diverged : TrialStatus::failed;
-    t.reason = diverged       ? parsed.value("message", "")
-               : status > 128 ? fmt::format("ended by signal {}", status - 128)
-                              : last_line(log);
-  }
-  io::append_line(sweep_dir / "journal.jsonl",
-                  Json{{"trial", t.trial.name}, {"status", status_name(t.status)}, {"reason", t.reason}}.dump());
 }
 
 // Threads per trial when the config leaves it to nnlab: the cores shared among the jobs.
@@ -147,39 +111,53 @@ std::vector<std::string> thread_override(const std::filesystem::path& base, cons
   return {fmt::format("train.threads={}", std::max<std::int64_t>(1, num_cores() / jobs))};
 }
 
+// The command line of one segment: `train base.toml --set ... --run-dir DIR` for a new trial,
+// `resume DIR` for a paused one; `--until-epoch R` when it stops at a rung.
+std::vector<std::string> segment_args(const SweepOutcome& outcome, const TrialSegment& segment, std::int64_t jobs) {
+  const TrialOutcome& t = outcome.trials[segment.trial];
+  std::vector<std::string> args;
+  if (segment.resume) {
+    args = {"resume", t.folder.string()};
+  } else {
+    const std::filesystem::path base = outcome.folder / "base.toml";
+    args = {"train", base.string()};
+    std::vector<std::string> overrides = thread_override(base, t.trial.overrides, jobs);
+    overrides.insert(overrides.end(), t.trial.overrides.begin(), t.trial.overrides.end());
+    for (const std::string& o : overrides) args.insert(args.end(), {"--set", o});
+    args.insert(args.end(), {"--run-dir", t.folder.string()});
+  }
+  if (segment.until_epoch > 0) args.insert(args.end(), {"--until-epoch", std::to_string(segment.until_epoch)});
+  return args;
+}
+
 void run_trials(SweepOutcome& outcome, const SweepRunOptions& options) {
   NNLAB_CHECK(options.jobs >= 1, ConfigError, "--jobs: expected a count >= 1, got {}", options.jobs);
-  const std::filesystem::path base = outcome.folder / "base.toml";
+  SweepScheduler scheduler(outcome);
   InterruptGuard guard;
-  std::map<pid_t, TrialOutcome*> running;
-  std::size_t next = 0;
+  std::map<pid_t, TrialSegment> running;
   const auto progress = [&](const std::string& line) {
-    if (options.progress) *options.progress << line << "\n" << std::flush;
+    if (options.progress) *options.progress << "sweep: " << line << "\n" << std::flush;
   };
-  std::int64_t ended = 0;
-  const std::int64_t to_run = std::count_if(outcome.trials.begin(), outcome.trials.end(),
-                                            [](const TrialOutcome& t) { return t.status == TrialStatus::not_run; });
   while (true) {
-    while (!g_interrupted && static_cast<std::int64_t>(running.size()) < options.jobs && next < outcome.trials.size()) {
-      TrialOutcome& t = outcome.trials[next++];
-      if (t.status != TrialStatus::not_run) continue;
-      std::vector<std::string> args = {"train", base.string()};
-      std::vector<std::string> overrides = thread_override(base, t.trial.overrides, options.jobs);
-      overrides.insert(overrides.end(), t.trial.overrides.begin(), t.trial.overrides.end());
-      for (const std::string& o : overrides) args.insert(args.end(), {"--set", o});
-      args.insert(args.end(), {"--run-dir", t.folder.string()});
-      running[start_process(options.nnlab, args, outcome.folder / "trials" / (t.trial.name + ".log"))] = &t;
-      progress(fmt::format("sweep: started {}", t.trial.name));
+    while (!g_interrupted && static_cast<std::int64_t>(running.size()) < options.jobs) {
+      const std::optional<TrialSegment> segment = scheduler.next();
+      if (!segment) break;
+      const TrialOutcome& t = outcome.trials[segment->trial];
+      running[start_process(options.nnlab, segment_args(outcome, *segment, options.jobs),
+                            outcome.folder / "trials" / (t.trial.name + ".log"))] = *segment;
+      progress(fmt::format("{} {}", segment->resume ? "resumed" : "started", t.trial.name));
     }
     if (running.empty()) break;
     const ProcessEnd end = wait_for_any_process();
-    if (end.interrupted || !running.contains(end.pid)) continue;
-    TrialOutcome& t = *running[end.pid];
-    running.erase(end.pid);
-    if (g_interrupted && end.status != 0) continue;  // stopped by Ctrl-C: not an outcome, resume reruns it
-    record_end(t, end.status, outcome.folder);
-    progress(fmt::format("sweep: [{}/{}] {} {}{}", ++ended, to_run, t.trial.name, status_name(t.status),
-                         t.reason.empty() ? "" : ": " + t.reason));
+    const auto found = running.find(end.pid);
+    if (end.interrupted || found == running.end()) continue;
+    const TrialSegment segment = found->second;
+    running.erase(found);
+    if (g_interrupted && end.status != 0) {
+      scheduler.abandoned(segment);  // stopped by Ctrl-C: not an outcome, resume reruns it
+      continue;
+    }
+    progress(scheduler.ended(segment, end.status));
   }
   outcome.interrupted = g_interrupted != 0;
 }
@@ -202,24 +180,19 @@ SweepOutcome run_sweep(const std::filesystem::path& config, const SweepRunOption
 
 SweepOutcome resume_sweep(const std::filesystem::path& sweep_dir, const SweepRunOptions& options) {
   SweepOutcome outcome = read_plan(sweep_dir);
-  std::map<std::string, std::pair<TrialStatus, std::string>> ended;
-  std::ifstream journal(sweep_dir / "journal.jsonl");
-  for (std::string line; std::getline(journal, line);) {
-    const Json entry = Json::parse(line, nullptr, false);
-    if (entry.is_object() && entry.contains("trial")) {
-      ended[entry.value("trial", "")] = {status_from_name(entry.value("status", "")), entry.value("reason", "")};
-    }
-  }
-  for (TrialOutcome& t : outcome.trials) {
-    if (const auto found = ended.find(t.trial.name); found != ended.end()) {
-      std::tie(t.status, t.reason) = found->second;
-    } else {
-      std::filesystem::remove_all(t.folder);  // begun but not ended: start it again
-      std::filesystem::remove(sweep_dir / "trials" / (t.trial.name + ".log"));
-    }
-  }
-  run_trials(outcome, options);
+  run_trials(outcome, options);  // the scheduler reads the journal: only unfinished trials run
   return outcome;
+}
+
+const char* to_string(TrialStatus status) {
+  switch (status) {
+    case TrialStatus::finished: return "finished";
+    case TrialStatus::diverged: return "diverged";
+    case TrialStatus::failed: return "failed";
+    case TrialStatus::pruned: return "pruned";
+    case TrialStatus::not_run: return "not_run";
+  }
+  return "not_run";
 }
 
 }  // namespace nnlab::lab

@@ -9,6 +9,7 @@
 // trials, lets the running ones end, and leaves a folder that resume_sweep completes.
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -25,19 +26,24 @@ struct SweepRunOptions {
   std::filesystem::path nnlab;           // the executable that trains a trial
 };
 
-enum class TrialStatus { finished, diverged, failed, not_run };
+// pruned: stopped at a rung of [sweep.prune] for being behind the others there.
+enum class TrialStatus { finished, diverged, failed, pruned, not_run };
+// "finished", "diverged", "failed", "pruned", "not_run": the names the journal uses.
+const char* to_string(TrialStatus status);
 
 struct TrialOutcome {
   Trial trial;
   TrialStatus status = TrialStatus::not_run;
-  std::string reason;            // why it diverged or failed
-  std::filesystem::path folder;  // its run folder
+  std::string reason;                // why it diverged, failed or was pruned
+  std::filesystem::path folder;      // its run folder
+  std::int64_t pruned_at_epoch = 0;  // the rung where it stopped (pruned only)
 };
 
 struct SweepOutcome {
   std::filesystem::path folder;
   std::string rank_by;
   std::int64_t top = 0;
+  std::optional<io::PruneConfig> prune;
   std::vector<TrialOutcome> trials;  // in plan order
   bool interrupted = false;          // Ctrl-C: some trials did not run
 };

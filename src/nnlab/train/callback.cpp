@@ -21,6 +21,7 @@ std::string_view to_string(StopReason reason) {
     case StopReason::completed: return "completed";
     case StopReason::early_stopping: return "early_stopping";
     case StopReason::non_finite_loss: return "non_finite_loss";
+    case StopReason::paused: return "paused";
   }
   return "unknown";
 }

@@ -45,9 +45,10 @@ struct StepInfo {
 enum class StopReason {
   completed,       // every epoch ran
   early_stopping,  // no better validation loss for `early_stopping` epochs
-  non_finite_loss  // the loss became NaN or infinite: the run diverged
+  non_finite_loss,  // the loss became NaN or infinite: the run diverged
+  paused           // stopped as asked after an epoch before the last; `nnlab resume` continues
 };
-// "completed", "early_stopping", "non_finite_loss": the names summary.json uses.
+// "completed", "early_stopping", "non_finite_loss", "paused": the names summary.json uses.
 std::string_view to_string(StopReason reason);
 
 struct TrainResult {

@@ -151,6 +151,11 @@ TrainResult Trainer::fit(data::DataLoader& train, const data::Dataset& val, cons
                                     result_.best_epoch);
       break;
     }
+    if (epoch == options_.pause_after_epoch && epoch < options_.epochs) {
+      result_.stop_reason = StopReason::paused;
+      result_.message = fmt::format("paused after epoch {} of {}", epoch, options_.epochs);
+      break;
+    }
   }
   result_.seconds = seconds_since(start);
   for (Callback* callback : callbacks_) callback->on_train_end(result_);

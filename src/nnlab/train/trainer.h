@@ -26,6 +26,9 @@ struct TrainerOptions {
   std::int64_t first_epoch = 1;  // > 1 when resuming: epochs before it are already done
   std::int64_t first_step = 0;   // optimiser steps already done when resuming
   bool record_steps = false;     // also record "step/loss" and "step/lr" at every optimiser step
+  // > 0: stop after this epoch with StopReason::paused (a sweep's rung); the schedule still spans
+  // `epochs`, so resuming gives the same run as never stopping.
+  std::int64_t pause_after_epoch = 0;
 };
 
 // How the learning rate changes: a schedule stepped once per epoch or once per optimiser step
