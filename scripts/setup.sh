@@ -22,6 +22,7 @@ packages=(
   fonts-dejavu-core                  # the font the plots' text is drawn in
   libjs-chart.js                     # Chart.js: inlined into report.html's interactive charts
   chromium                           # headless browser: the report test loads report.html in it
+  libopenmpi-dev openmpi-bin         # OpenMPI: `mpirun nnlab sweep` spreads a sweep over machines
 )
 if [ "${NNLAB_WITH_TORCH:-0}" = 1 ]; then
   # The reference side of `make bench` and `make fixtures`; OpenBLAS so that PyTorch runs at its

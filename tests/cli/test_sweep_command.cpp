@@ -1,6 +1,7 @@
 // nnlab sweep end to end: the trial folders, results.csv, --jobs, --resume, a diverging trial,
-// --dry-run and sweep config errors.
+// --dry-run, sweep config errors, pruning and two MPI ranks.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -316,6 +317,29 @@ TEST(CliSweep, BadPruneSettingsAreConfigErrors) {
             std::string::npos)
       << unknown.err;
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "sweeps"));
+}
+
+// `mpirun -np 2 nnlab sweep`: rank 0 leads and runs trials, rank 1 runs the ones it is handed.
+// Open MPI refuses root without --allow-run-as-root; the single-copy mechanism is off because
+// containers often forbid the cross-process memory access it needs (messages here are tiny).
+TEST(CliSweep, TwoMpiRanksGiveTheSameTableAsOneProcess) {
+  testing::TempDir dir;
+  const auto single = sweep_ok(dir, kGrid, {"--out", "single"});
+  ASSERT_FALSE(single.empty());
+  const std::string command = "cd '" + dir.path().string() +
+                              "' && OMPI_MCA_btl_vader_single_copy_mechanism=none timeout 300 mpirun " +
+                              (::geteuid() == 0 ? "--allow-run-as-root " : "") + "--oversubscribe -np 2 '" +
+                              std::string(NNLAB_BINARY) + "' sweep sweep.toml --out mpi > out.txt 2> err.txt";
+  ASSERT_EQ(std::system(command.c_str()), 0) << read_text(dir.path() / "out.txt") << read_text(dir.path() / "err.txt");
+  const testing::CommandResult out{.status = 0, .out = read_text(dir.path() / "out.txt"), .err = {}};
+  const auto sweep = sweep_folder_of(dir, out);
+  ASSERT_FALSE(sweep.empty()) << out.out;
+  EXPECT_EQ(sweep.parent_path().filename(), "mpi");
+  EXPECT_EQ(results_without_timings(sweep), results_without_timings(single));
+  EXPECT_EQ(read_lines(sweep / "journal.jsonl").size(), 8u);  // one journal, written by rank 0
+  EXPECT_NE(out.out.find("sweep: rank 1: started "), std::string::npos) << out.out;  // both ranks ran trials
+  EXPECT_NE(out.out.find("sweep: rank 0: started "), std::string::npos) << out.out;
+  EXPECT_EQ(out.out.find("sweep folder: "), out.out.rfind("sweep folder: ")) << out.out;  // rank 0 alone reports
 }
 
 }  // namespace

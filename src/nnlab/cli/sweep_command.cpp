@@ -1,5 +1,7 @@
 // nnlab sweep CONFIG [--jobs N] [--dry-run], nnlab sweep --resume SWEEP_DIR.
 #include <algorithm>
+#include <filesystem>
+#include <memory>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -9,6 +11,7 @@
 #include "nnlab/cli/commands.h"
 #include "nnlab/core/check.h"
 #include "nnlab/io/atomic_file.h"
+#include "nnlab/lab/mpi_link.h"
 #include "nnlab/lab/sweep_plots.h"
 #include "nnlab/lab/sweep_results.h"
 #include "nnlab/lab/sweep_runner.h"
@@ -29,6 +32,7 @@ struct SweepFlags {
 // results.csv and the printed table; the exit status: 0, 1 when no trial finished, 130 when
 // interrupted (as a shell reports Ctrl-C).
 int finish(const lab::SweepOutcome& outcome) {
+  if (outcome.worker) return 0;  // rank 0 writes the results
   const std::vector<lab::ResultRow> rows = lab::collect_results(outcome);
   io::write_file_atomically((outcome.folder / "results.csv").string(), lab::results_csv(rows));
   const auto plots = lab::draw_sweep_plots(outcome, rows);
@@ -68,16 +72,20 @@ void add_sweep_command(CLI::App& app, int& status) {
     NNLAB_CHECK(flags->config.empty() != flags->resume.empty(), ConfigError,
                 "sweep: expected a CONFIG to start a sweep or --resume SWEEP_DIR to finish one, {}",
                 flags->config.empty() ? "got neither" : "got both");
+    const std::filesystem::path nnlab = lab::this_executable();
+    const std::unique_ptr<lab::MpiLink> mpi = lab::MpiLink::open_if_launched(nnlab.parent_path());
     lab::SweepRunOptions options{.overrides = flags->overrides,
                                  .out = flags->out.empty() ? "sweeps" : flags->out,
                                  .jobs = flags->jobs,
                                  .progress = &std::cout,
-                                 .nnlab = lab::this_executable()};
+                                 .nnlab = nnlab,
+                                 .mpi = mpi.get()};
     if (!flags->resume.empty()) {
       status = finish(lab::resume_sweep(flags->resume, options));
       return;
     }
     if (flags->dry_run) {
+      if (mpi && mpi->rank() != 0) return;  // one list is enough
       const io::SweepFile file = io::load_sweep_file(flags->config, flags->overrides);
       std::cout << lab::describe_plan(lab::plan_sweep(file, flags->overrides));
       status = 0;

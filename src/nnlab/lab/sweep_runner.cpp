@@ -1,7 +1,12 @@
 #include "nnlab/lab/sweep_runner.h"
 
+#include <signal.h>
+
 #include <algorithm>
+#include <chrono>
 #include <csignal>
+#include <deque>
+#include <thread>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -24,7 +29,8 @@ using Json = nlohmann::ordered_json;
 volatile std::sig_atomic_t g_interrupted = 0;
 void on_interrupt(int /*signal*/) { g_interrupted = 1; }
 
-// Ctrl-C while a sweep runs: noted, not fatal (the running trials get it too and end).
+// Ctrl-C while a sweep runs: noted, not fatal. From a terminal the running trials get it too and
+// end; under mpirun (which passes SIGINT or SIGTERM to the ranks alone) each rank passes it on.
 class InterruptGuard {
  public:
   InterruptGuard() {
@@ -33,14 +39,19 @@ class InterruptGuard {
     action.sa_handler = on_interrupt;
     sigemptyset(&action.sa_mask);
     action.sa_flags = 0;  // no SA_RESTART: waitpid returns with EINTR
-    sigaction(SIGINT, &action, &previous_);
+    sigaction(SIGINT, &action, &previous_int_);
+    sigaction(SIGTERM, &action, &previous_term_);
   }
-  ~InterruptGuard() { sigaction(SIGINT, &previous_, nullptr); }
+  ~InterruptGuard() {
+    sigaction(SIGINT, &previous_int_, nullptr);
+    sigaction(SIGTERM, &previous_term_, nullptr);
+  }
   InterruptGuard(const InterruptGuard&) = delete;
   InterruptGuard& operator=(const InterruptGuard&) = delete;
 
  private:
-  struct sigaction previous_ {};
+  struct sigaction previous_int_ {};
+  struct sigaction previous_term_ {};
 };
 
 std::string read_text(const std::filesystem::path& path) {
@@ -76,7 +87,7 @@ SweepOutcome read_plan(const std::filesystem::path& dir) {
   const std::filesystem::path path = dir / "plan.json";
   NNLAB_CHECK(std::filesystem::is_regular_file(path), IoError, "sweep folder '{}': no plan.json in it (is it a sweep?)",
               dir.string());
-  SweepOutcome outcome{.folder = dir, .rank_by = {}, .top = 0, .prune = {}, .trials = {}, .interrupted = false};
+  SweepOutcome outcome{.folder = dir, .rank_by = {}, .top = 0, .prune = {}, .trials = {}, .interrupted = false, .worker = false};
   try {
     const Json plan = Json::parse(read_text(path));
     outcome.rank_by = plan.at("rank_by").get<std::string>();
@@ -130,58 +141,206 @@ std::vector<std::string> segment_args(const SweepOutcome& outcome, const TrialSe
   return args;
 }
 
-void run_trials(SweepOutcome& outcome, const SweepRunOptions& options) {
+// The trials this process runs, as child processes, up to `jobs` at once.
+class LocalTrials {
+ public:
+  // `announce`: print a line per start (rank 0 prints every rank's, the others none).
+  LocalTrials(const SweepOutcome& outcome, const SweepRunOptions& options, bool announce)
+      : outcome_(outcome), options_(options), announce_(announce),
+        processes_per_host_(options.jobs * (options.mpi ? options.mpi->local_size() : 1)) {}
+
+  bool full() const { return static_cast<std::int64_t>(running_.size()) >= options_.jobs; }
+  bool empty() const { return running_.empty(); }
+
+  void start(const TrialSegment& segment) {
+    const TrialOutcome& t = outcome_.trials[segment.trial];
+    running_[start_process(options_.nnlab, segment_args(outcome_, segment, processes_per_host_),
+                           outcome_.folder / "trials" / (t.trial.name + ".log"))] = segment;
+    if (announce_) {
+      progress(options_, fmt::format("{}{} {}", rank_prefix(options_), segment.resume ? "resumed" : "started",
+                                     t.trial.name));
+    }
+  }
+
+  // A segment that ended and its exit status; waits for one when `block`.
+  std::optional<std::pair<TrialSegment, int>> next_end(bool block) {
+    const ProcessEnd end = block ? wait_for_any_process() : poll_any_process();
+    const auto found = running_.find(end.pid);
+    if (end.pid == 0 || found == running_.end()) return std::nullopt;
+    const TrialSegment segment = found->second;
+    running_.erase(found);
+    return std::pair{segment, end.status};
+  }
+
+  // Passes Ctrl-C on where it does not reach the trials by itself (mpirun signals the ranks only).
+  void interrupt_all() const {
+    for (const auto& [pid, segment] : running_) ::kill(pid, SIGINT);
+  }
+
+  static void progress(const SweepRunOptions& options, const std::string& line) {
+    if (options.progress) *options.progress << "sweep: " << line << "\n" << std::flush;
+  }
+  static std::string rank_prefix(const SweepRunOptions& options) {
+    return options.mpi ? fmt::format("rank {}: ", options.mpi->rank()) : std::string();
+  }
+
+ private:
+  const SweepOutcome& outcome_;
+  const SweepRunOptions& options_;
+  bool announce_;
+  std::int64_t processes_per_host_;
+  std::map<pid_t, TrialSegment> running_;
+};
+
+// Messages between ranks, as JSON. Rank 0 to the others: {"folder"} or {"abort"} first, then per
+// slot {"run": segment} and at last {"stop"}. The others to rank 0: {"ready"} for each free slot
+// at the start, {"ended": segment, "status"} when a segment ends (the slot is free again).
+Json segment_json(const TrialSegment& s) {
+  return {{"trial", s.trial}, {"resume", s.resume}, {"until", s.until_epoch}};
+}
+
+TrialSegment segment_from(const Json& j) {
+  return {.trial = j.at("trial").get<std::size_t>(),
+          .resume = j.at("resume").get<bool>(),
+          .until_epoch = j.at("until").get<std::int64_t>()};
+}
+
+void pause_briefly() { std::this_thread::sleep_for(std::chrono::milliseconds(5)); }
+
+// The one process that decides (rank 0 under MPI): runs trials itself and, under MPI, hands them
+// to the other ranks' free slots as they ask; every end goes through the scheduler.
+void coordinate(SweepOutcome& outcome, const SweepRunOptions& options) {
   NNLAB_CHECK(options.jobs >= 1, ConfigError, "--jobs: expected a count >= 1, got {}", options.jobs);
   SweepScheduler scheduler(outcome);
   InterruptGuard guard;
-  std::map<pid_t, TrialSegment> running;
-  const auto progress = [&](const std::string& line) {
-    if (options.progress) *options.progress << "sweep: " << line << "\n" << std::flush;
+  LocalTrials local(outcome, options, /*announce=*/true);
+  const MpiLink* mpi = options.mpi;
+  std::deque<int> idle_slots;  // ranks with a free slot, once per slot
+  std::int64_t remote_running = 0, remote_open = mpi ? (mpi->size() - 1) * options.jobs : 0;
+  bool passed_on = false;
+  const auto ended = [&](const TrialSegment& segment, int status) {
+    if (g_interrupted && status != 0) {
+      scheduler.abandoned(segment);  // stopped by Ctrl-C: not an outcome, resume reruns it
+    } else {
+      LocalTrials::progress(options, scheduler.ended(segment, status));
+    }
   };
   while (true) {
-    while (!g_interrupted && static_cast<std::int64_t>(running.size()) < options.jobs) {
-      const std::optional<TrialSegment> segment = scheduler.next();
-      if (!segment) break;
-      const TrialOutcome& t = outcome.trials[segment->trial];
-      running[start_process(options.nnlab, segment_args(outcome, *segment, options.jobs),
-                            outcome.folder / "trials" / (t.trial.name + ".log"))] = *segment;
-      progress(fmt::format("{} {}", segment->resume ? "resumed" : "started", t.trial.name));
+    if (g_interrupted && mpi && !passed_on) local.interrupt_all(), passed_on = true;
+    for (std::optional<TrialSegment> s; !g_interrupted && !local.full() && (s = scheduler.next());) local.start(*s);
+    for (std::optional<TrialSegment> s; !g_interrupted && !idle_slots.empty() && (s = scheduler.next());) {
+      mpi->send(idle_slots.front(), Json{{"run", segment_json(*s)}}.dump());
+      LocalTrials::progress(options, fmt::format("rank {}: {} {}", idle_slots.front(),
+                                                 s->resume ? "resumed" : "started",
+                                                 outcome.trials[s->trial].trial.name));
+      idle_slots.pop_front();
+      ++remote_running;
     }
-    if (running.empty()) break;
-    const ProcessEnd end = wait_for_any_process();
-    const auto found = running.find(end.pid);
-    if (end.interrupted || found == running.end()) continue;
-    const TrialSegment segment = found->second;
-    running.erase(found);
-    if (g_interrupted && end.status != 0) {
-      scheduler.abandoned(segment);  // stopped by Ctrl-C: not an outcome, resume reruns it
-      continue;
+    if (g_interrupted || scheduler.done()) {  // nothing more will come: free slots may go
+      for (int rank : idle_slots) mpi->send(rank, Json{{"stop", true}}.dump());
+      remote_open -= static_cast<std::int64_t>(idle_slots.size());
+      idle_slots.clear();
     }
-    progress(scheduler.ended(segment, end.status));
+    if (local.empty() && remote_running == 0 && remote_open == 0) break;
+    bool any = false;
+    if (const auto end = local.next_end(/*block=*/mpi == nullptr)) {
+      ended(end->first, end->second);
+      any = true;
+    }
+    while (const std::optional<MpiMessage> message = mpi ? mpi->poll() : std::nullopt) {
+      const Json m = Json::parse(message->text);
+      if (m.contains("ended")) {
+        --remote_running;
+        ended(segment_from(m["ended"]), m.at("status").get<int>());
+      }
+      idle_slots.push_back(message->from);
+      any = true;
+    }
+    if (mpi && !any) pause_briefly();
   }
   outcome.interrupted = g_interrupted != 0;
+}
+
+// Any rank but 0: runs the segments rank 0 sends until it says stop for every slot.
+void work(const SweepOutcome& outcome, const SweepRunOptions& options) {
+  InterruptGuard guard;
+  LocalTrials local(outcome, options, /*announce=*/false);
+  const MpiLink& mpi = *options.mpi;
+  for (std::int64_t slot = 0; slot < options.jobs; ++slot) mpi.send(0, Json{{"ready", true}}.dump());
+  std::int64_t stopped = 0;
+  bool passed_on = false;
+  while (stopped < options.jobs || !local.empty()) {
+    if (g_interrupted && !passed_on) local.interrupt_all(), passed_on = true;
+    bool any = false;
+    while (const std::optional<MpiMessage> message = mpi.poll()) {
+      const Json m = Json::parse(message->text);
+      if (m.contains("run")) local.start(segment_from(m["run"]));
+      stopped += m.contains("stop");
+      any = true;
+    }
+    while (const auto end = local.next_end(/*block=*/false)) {
+      mpi.send(0, Json{{"ended", segment_json(end->first)}, {"status", end->second}}.dump());
+      any = true;
+    }
+    if (!any) pause_briefly();
+  }
+}
+
+// Rank 0's first word to the others: the sweep folder, or why there is none.
+void tell_workers(const SweepRunOptions& options, const Json& message) {
+  if (!options.mpi) return;
+  for (int rank = 1; rank < options.mpi->size(); ++rank) options.mpi->send(rank, message.dump());
+}
+
+// The sweep a worker rank serves: the folder rank 0 names (on a file system all hosts share).
+SweepOutcome serve_rank0(const SweepRunOptions& options) {
+  std::optional<MpiMessage> first;
+  while (!(first = options.mpi->poll())) pause_briefly();
+  const Json m = Json::parse(first->text);
+  NNLAB_CHECK(m.contains("folder"), ConfigError, "rank {}: the sweep did not start on rank 0: {}",
+              options.mpi->rank(), m.value("abort", std::string("no reason given")));
+  SweepOutcome outcome = read_plan(m["folder"].get<std::string>());
+  outcome.worker = true;
+  work(outcome, options);
+  return outcome;
+}
+
+// Rank 0 (or the only process): `prepare` makes the sweep folder; the other ranks learn it, or
+// the error that stopped it, and then the trials run.
+template <typename Prepare>
+SweepOutcome lead(const SweepRunOptions& options, Prepare prepare) {
+  if (options.mpi && options.mpi->rank() != 0) return serve_rank0(options);
+  SweepOutcome outcome;
+  try {
+    outcome = prepare();
+  } catch (const std::exception& error) {
+    tell_workers(options, Json{{"abort", error.what()}});
+    throw;
+  }
+  tell_workers(options, Json{{"folder", outcome.folder.string()}});
+  coordinate(outcome, options);
+  return outcome;
 }
 
 }  // namespace
 
 SweepOutcome run_sweep(const std::filesystem::path& config, const SweepRunOptions& options) {
-  const io::SweepFile file = io::load_sweep_file(config, options.overrides);
-  const std::vector<Trial> trials = plan_sweep(file, options.overrides);  // every trial checked first
-  const std::filesystem::path dir = io::RunFolder::create(options.out, file.base.name).dir();
-  io::write_file_atomically((dir / "sweep.toml").string(), read_text(config));
-  io::write_file_atomically((dir / "base.toml").string(), file.base_text);
-  io::write_file_atomically((dir / "plan.json").string(),
-                            plan_json(trials, file.sweep, options.overrides).dump(2) + "\n");
-  std::filesystem::create_directories(dir / "trials");
-  SweepOutcome outcome = read_plan(dir);
-  run_trials(outcome, options);
-  return outcome;
+  return lead(options, [&] {
+    const io::SweepFile file = io::load_sweep_file(config, options.overrides);
+    const std::vector<Trial> trials = plan_sweep(file, options.overrides);  // every trial checked first
+    const std::filesystem::path dir = io::RunFolder::create(options.out, file.base.name).dir();
+    io::write_file_atomically((dir / "sweep.toml").string(), read_text(config));
+    io::write_file_atomically((dir / "base.toml").string(), file.base_text);
+    io::write_file_atomically((dir / "plan.json").string(),
+                              plan_json(trials, file.sweep, options.overrides).dump(2) + "\n");
+    std::filesystem::create_directories(dir / "trials");
+    return read_plan(dir);
+  });
 }
 
 SweepOutcome resume_sweep(const std::filesystem::path& sweep_dir, const SweepRunOptions& options) {
-  SweepOutcome outcome = read_plan(sweep_dir);
-  run_trials(outcome, options);  // the scheduler reads the journal: only unfinished trials run
-  return outcome;
+  // The scheduler reads the journal: only the trials that did not end run.
+  return lead(options, [&] { return read_plan(sweep_dir); });
 }
 
 const char* to_string(TrialStatus status) {

@@ -7,6 +7,8 @@
 //                                why), trials/<trial>/ (ordinary run folders), trials/<trial>.log
 // A trial that fails or diverges is recorded and the sweep goes on. Ctrl-C stops starting
 // trials, lets the running ones end, and leaves a folder that resume_sweep completes.
+// Under mpirun, rank 0 plans, hands each free slot of every rank the next trial and writes the
+// journal; the sweep folder must be on a file system every host sees.
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -14,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "nnlab/lab/mpi_link.h"
 #include "nnlab/lab/sweep_plan.h"
 
 namespace nnlab::lab {
@@ -24,6 +27,7 @@ struct SweepRunOptions {
   std::int64_t jobs = 1;                 // trials at once (>= 1)
   std::ostream* progress = nullptr;      // one line per trial started and ended
   std::filesystem::path nnlab;           // the executable that trains a trial
+  const MpiLink* mpi = nullptr;          // under mpirun: rank 0 leads, the others run trials
 };
 
 // pruned: stopped at a rung of [sweep.prune] for being behind the others there.
@@ -46,6 +50,7 @@ struct SweepOutcome {
   std::optional<io::PruneConfig> prune;
   std::vector<TrialOutcome> trials;  // in plan order
   bool interrupted = false;          // Ctrl-C: some trials did not run
+  bool worker = false;               // an MPI rank other than 0: it ran trials, rank 0 has the results
 };
 
 // Plans the sweep in `config` (every trial checked first), creates its folder and runs it.

@@ -36,14 +36,23 @@ pid_t start_process(const std::filesystem::path& binary, const std::vector<std::
   return pid;
 }
 
-ProcessEnd wait_for_any_process() {
+namespace {
+
+ProcessEnd wait_for_child(int options) {
   int raw = 0;
-  const pid_t pid = ::waitpid(-1, &raw, 0);
+  const pid_t pid = ::waitpid(-1, &raw, options);
   if (pid < 0 && errno == EINTR) return {.pid = 0, .status = 0, .interrupted = true};
+  if (pid == 0 || (pid < 0 && errno == ECHILD && (options & WNOHANG))) return {};
   NNLAB_CHECK(pid > 0, IoError, "waiting for a trial failed: {}", std::strerror(errno));
   const int status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + (WIFSIGNALED(raw) ? WTERMSIG(raw) : 0);
   return {.pid = pid, .status = status, .interrupted = false};
 }
+
+}  // namespace
+
+ProcessEnd wait_for_any_process() { return wait_for_child(0); }
+
+ProcessEnd poll_any_process() { return wait_for_child(WNOHANG); }
 
 std::filesystem::path this_executable() { return std::filesystem::read_symlink("/proc/self/exe"); }
 

@@ -24,6 +24,9 @@ struct ProcessEnd {
 // `interrupted` set, so the caller can stop starting trials.
 ProcessEnd wait_for_any_process();
 
+// A child that has ended, without waiting: pid 0 when none has.
+ProcessEnd poll_any_process();
+
 // The path of the running executable (to start trials with the same nnlab).
 std::filesystem::path this_executable();
 
