@@ -55,7 +55,7 @@ TEST(Objective, DefaultsFollowTheTaskAndRejectMismatches) {
   EXPECT_EQ(train::make_objective("auto", data::Task::regression, 0).name, "mse");
   EXPECT_FALSE(train::make_objective("l1", data::Task::regression, 0).classification);
   expect_throw_with<ConfigError>([] { train::make_objective("hinge", data::Task::classification, 3); },
-                                 "loss: expected one of auto, cross_entropy, mse, l1, bce, multi_margin, got 'hinge'");
+                                 "loss: expected one of auto, cross_entropy, mse, l1, bce, multi_margin, perceptron, got 'hinge'");
   expect_throw_with<ConfigError>([] { train::make_objective("mse", data::Task::classification, 3); },
                                  "loss 'mse' needs a regression dataset");
 }

@@ -52,14 +52,14 @@ constexpr std::string_view kFunctions[] = {"sinc", "sin", "square"};
 constexpr std::string_view kTasks[] = {"classification", "regression"};
 constexpr std::string_view kNormalize[] = {"dataset", "computed", "none"};
 constexpr std::string_view kColors[] = {"rgb", "gray"};
-constexpr std::string_view kModelTypes[] = {"mlp", "logistic", "cnn", "resnet18", "resnet34"};
+constexpr std::string_view kModelTypes[] = {"mlp", "logistic", "perceptron", "cnn", "resnet18", "resnet34"};
 constexpr std::string_view kActivations[] = {"relu", "sigmoid", "tanh", "leaky_relu", "elu", "gelu"};
 constexpr std::string_view kInits[] = {"default", "xavier_normal", "xavier_uniform", "kaiming_normal",
                                        "kaiming_uniform"};
 constexpr std::string_view kDTypes[] = {"float32", "float64"};
 constexpr std::string_view kOptimizers[] = {"sgd", "adam", "adamw", "rmsprop", "adagrad"};
 constexpr std::string_view kSchedules[] = {"none", "step", "multistep", "exponential", "cosine", "plateau", "onecycle"};
-constexpr std::string_view kLosses[] = {"auto", "cross_entropy", "mse", "l1", "bce", "multi_margin"};
+constexpr std::string_view kLosses[] = {"auto", "cross_entropy", "mse", "l1", "bce", "multi_margin", "perceptron"};
 constexpr std::string_view kLayerTypes[] = {
     "conv",       "maxpool", "avgpool", "adaptive_avgpool", "batchnorm", "relu",  "sigmoid", "tanh",
     "leaky_relu", "gelu",    "elu",     "dropout",          "flatten",   "linear"};

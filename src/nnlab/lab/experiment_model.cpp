@@ -168,6 +168,13 @@ std::shared_ptr<nn::Module> build_model(const io::ModelConfig& c, const Shape& e
   std::shared_ptr<nn::Module> model;
   if (c.type == "mlp" || c.type == "logistic") {
     model = mlp(c, example_shape, outputs, rng);
+  } else if (c.type == "perceptron") {
+    // Flattened images, zero-initialised scores x Wᵀ + b: trained with loss "perceptron", SGD,
+    // lr 1 and batch 1, the mistake-driven perceptron rule (E1).
+    auto sequential = std::make_shared<nn::Sequential>();
+    sequential->push_back(std::make_shared<nn::Flatten>());
+    sequential->push_back(std::make_shared<nn::Perceptron>(example_shape.numel(), outputs, model_dtype(c)));
+    model = sequential;
   } else if (c.type == "cnn") {
     model = cnn(c, example_shape, outputs, rng);
   } else if (c.type == "resnet18" || c.type == "resnet34") {

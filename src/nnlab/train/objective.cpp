@@ -10,13 +10,14 @@
 
 namespace nnlab::train {
 
-std::vector<std::string> objective_names() { return {"auto", "cross_entropy", "mse", "l1", "bce", "multi_margin"}; }
+std::vector<std::string> objective_names() { return {"auto", "cross_entropy", "mse", "l1", "bce", "multi_margin", "perceptron"}; }
 
 Objective make_objective(const std::string& name, data::Task task, std::int64_t num_classes,
                          double label_smoothing) {
   const bool classification = task == data::Task::classification;
   const std::string resolved = name == "auto" ? (classification ? "cross_entropy" : "mse") : name;
-  const bool wants_classes = resolved == "cross_entropy" || resolved == "bce" || resolved == "multi_margin";
+  const bool wants_classes =
+      resolved == "cross_entropy" || resolved == "bce" || resolved == "multi_margin" || resolved == "perceptron";
   const bool wants_values = resolved == "mse" || resolved == "l1";
   NNLAB_CHECK(wants_classes || wants_values, ConfigError, "loss: expected one of {}, got '{}'",
               fmt::join(objective_names(), ", "), name);
@@ -32,6 +33,9 @@ Objective make_objective(const std::string& name, data::Task task, std::int64_t 
     objective.loss = [num_classes](const Tensor& out, const Tensor& y) {
       return ops::binary_cross_entropy_with_logits(out, ops::to_dtype(data::one_hot(y, num_classes), out.dtype()));
     };
+  } else if (resolved == "perceptron") {
+    // With SGD, lr 1 and one example per batch, its gradient step is the classic perceptron rule.
+    objective.loss = [](const Tensor& out, const Tensor& y) { return ops::perceptron_loss(out, y); };
   } else if (resolved == "multi_margin") {
     objective.loss = [](const Tensor& out, const Tensor& y) { return ops::multi_margin_loss(out, y); };
   } else if (resolved == "mse") {
