@@ -100,6 +100,19 @@ TEST(CliSweep, AGridTimesSeedsWritesEveryTrialAndARankedTable) {
   }
   // model.hidden is a list, not a number: no chart against it.
   EXPECT_FALSE(std::filesystem::exists(sweep / "plots" / "val_accuracy_vs_model_hidden.png"));
+  // The sweep's own page, and TensorBoard's HParams records: the experiment, a session per trial.
+  const std::string page = read_text(sweep / "report.html");
+  EXPECT_NE(page.find("lr=0.02,hidden=[16]"), std::string::npos);
+  EXPECT_NE(page.find("trials/lr%3D0.02%2Chidden%3D%5B16%5D%2Cseed%3D0/report.html"), std::string::npos);
+  const auto hparams_files = [](const std::filesystem::path& tb) {
+    std::size_t count = 0;
+    if (std::filesystem::is_directory(tb)) {
+      for (const auto& entry : std::filesystem::directory_iterator(tb)) count += entry.path().extension() == ".hparams";
+    }
+    return count;
+  };
+  EXPECT_EQ(hparams_files(sweep / "tb"), 1u);
+  for (const std::string& trial : trials) EXPECT_EQ(hparams_files(sweep / "trials" / trial / "tb"), 1u) << trial;
 }
 
 TEST(CliSweep, TwoJobsGiveTheSameTableAsOne) {

@@ -1,5 +1,5 @@
-// TensorBoardWriter, checked through a TFRecord reader written here from the format's
-// description (not the writer's framing code): every record's two CRCs, then the Events.
+// TensorBoardWriter, checked through a TFRecord reader written from the format's description
+// (testing/event_files.h, not the writer's framing code): every record's two CRCs, then the Events.
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -8,79 +8,25 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 #include <regex>
 #include <string>
 #include <vector>
 
 #include "nnlab/core/error.h"
 #include "nnlab/data/image_decode.h"
-#include "nnlab/io/crc32c.h"
 #include "nnlab/io/tensorboard_writer.h"
 #include "tensorboard.pb.h"
 #include "testing/asserts.h"
+#include "testing/event_files.h"
 #include "testing/temp_dir.h"
 
 namespace nnlab {
 namespace {
 
-std::string read_bytes(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-std::uint64_t little_endian(const std::string& bytes, std::size_t offset, int count) {
-  std::uint64_t value = 0;
-  for (int i = count - 1; i >= 0; --i) value = (value << 8) | static_cast<std::uint8_t>(bytes[offset + i]);
-  return value;
-}
-
-// The payloads of a TFRecord file, or the first thing wrong with it.
-struct Records {
-  std::vector<std::string> payloads;
-  std::string error;  // empty when every record and both of its CRCs are sound
-};
-
-// TFRecord: uint64 length, uint32 masked crc32c(length bytes), data, uint32 masked crc32c(data),
-// integers little endian; masked = rotate right by 15, plus 0xA282EAD8.
-Records read_tfrecords(const std::string& bytes) {
-  const auto masked = [](std::string_view data) {
-    const std::uint32_t crc = io::crc32c(data);
-    return static_cast<std::uint32_t>(((crc >> 15) | (crc << 17)) + 0xA282EAD8u);
-  };
-  Records out;
-  std::size_t at = 0;
-  while (at < bytes.size()) {
-    if (bytes.size() - at < 12) return out.error = "truncated header at " + std::to_string(at), out;
-    const std::uint64_t length = little_endian(bytes, at, 8);
-    if (little_endian(bytes, at + 8, 4) != masked(std::string_view(bytes).substr(at, 8))) {
-      return out.error = "length CRC mismatch at " + std::to_string(at), out;
-    }
-    if (bytes.size() - at - 12 < length + 4) return out.error = "truncated data at " + std::to_string(at), out;
-    const std::string data = bytes.substr(at + 12, length);
-    if (little_endian(bytes, at + 12 + length, 4) != masked(data)) {
-      return out.error = "data CRC mismatch at " + std::to_string(at), out;
-    }
-    out.payloads.push_back(data);
-    at += 12 + length + 4;
-  }
-  return out;
-}
-
-// The single event file in `dir`, read and parsed; fails the test if anything is off.
-std::vector<tensorboard::Event> read_events(const std::filesystem::path& dir) {
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) files.push_back(entry.path());
-  EXPECT_EQ(files.size(), 1u) << "expected one event file in " << dir;
-  if (files.empty()) return {};
-  const Records records = read_tfrecords(read_bytes(files[0]));
-  EXPECT_EQ(records.error, "");
-  std::vector<tensorboard::Event> events(records.payloads.size());
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    EXPECT_TRUE(events[i].ParseFromString(records.payloads[i])) << "record " << i << " is not an Event";
-  }
-  return events;
-}
+using testing::read_bytes;
+using testing::read_events;
+using testing::read_tfrecords;
+using testing::Records;
 
 // The only Summary.Value of an event.
 const tensorboard::Summary::Value& only_value(const tensorboard::Event& event) {
@@ -379,6 +325,34 @@ TEST(TensorBoardWriter, TwoWritersInOneFolderGetTwoFiles) {
   io::TensorBoardWriter second(dir.path());
   EXPECT_NE(first.path(), second.path());
   EXPECT_EQ(second.path().parent_path(), dir.path());
+}
+
+TEST(TensorBoardWriter, FileSuffixEndsTheNameAfterTheCollisionNumber) {
+  testing::TempDir dir;
+  io::TensorBoardWriter first(dir.path(), ".hparams");
+  io::TensorBoardWriter second(dir.path(), ".hparams");
+  EXPECT_TRUE(first.path().filename().string().ends_with(".hparams")) << first.path();
+  EXPECT_TRUE(second.path().filename().string().ends_with(".hparams")) << second.path();
+  EXPECT_NE(first.path(), second.path());
+}
+
+TEST(TensorBoardWriter, PluginRecordCarriesItsMetadataBesideAnEmptyTensor) {
+  testing::TempDir dir;
+  {
+    io::TensorBoardWriter writer(dir.path());
+    writer.write_plugin_record("_hparams_/experiment", "hparams", std::string("\x12\x00", 2), /*step=*/3);
+  }
+  const auto events = read_events(dir.path());
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[1].step(), 3);
+  const auto& value = only_value(events[1]);
+  EXPECT_EQ(value.tag(), "_hparams_/experiment");
+  EXPECT_EQ(value.metadata().plugin_data().plugin_name(), "hparams");
+  EXPECT_EQ(value.metadata().plugin_data().content(), std::string("\x12\x00", 2));  // bytes, a NUL kept
+  ASSERT_TRUE(value.has_tensor());  // float, shape (0,): what TensorBoard's plugins write
+  EXPECT_EQ(value.tensor().dtype(), tensorboard::DT_FLOAT);
+  ASSERT_EQ(value.tensor().tensor_shape().dim_size(), 1);
+  EXPECT_EQ(value.tensor().tensor_shape().dim(0).size(), 0);
 }
 
 TEST(TensorBoardWriter, TensorSnapshotsAreNotWritten) {

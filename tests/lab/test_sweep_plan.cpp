@@ -111,7 +111,7 @@ TEST(SweepPlan, BadSweepsAreConfigErrorsNamingTheKey) {
   expect_throw_with<ConfigError>([&] { load(dir, "[sweep]\ngrid = { \"optim.lr\" = [] }\n"); },
                                  "[sweep] grid \"optim.lr\": expected at least one value, got an empty list");
   expect_throw_with<ConfigError>([&] { load(dir, "[sweep]\ngird = {}\n"); },
-                                 "unknown key 'gird' in [sweep] (known: grid, variants, random, seeds, rank_by, top)");
+                                 "unknown key 'gird' in [sweep] (known: grid, variants, random, prune, seeds, rank_by, top, compare)");
   expect_throw_with<ConfigError>([&] { load(dir, "[sweep]\nseeds = 1\n"); }, "[sweep] varies nothing");
   expect_throw_with<ConfigError>(
       [&] { load(dir, "[sweep.random]\ntrials = 2\n\"optim.lr\" = { log_uniform = [0, 1] }\n"); },

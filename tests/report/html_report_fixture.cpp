@@ -29,17 +29,18 @@ double step_loss(std::int64_t step) {
   return 0.3 + 2.0 * std::exp(-0.05 * static_cast<double>(step)) + 0.04 * std::sin(1.7 * static_cast<double>(step));
 }
 
-void epoch_scalars(const fs::path& dir, std::int64_t epoch, std::int64_t step, bool last, const std::string& odd_tag) {
+void epoch_scalars(const fs::path& dir, std::int64_t epoch, std::int64_t step, bool last,
+                   const FakeRunOptions& options) {
   const double e = static_cast<double>(epoch);
   // The last epoch's numbers are the summary's, so the final table reads the same either way.
   scalar(dir, "train/loss", step, epoch, last ? 0.3125 : 0.3125 + 0.5 / e);
   scalar(dir, "train/accuracy", step, epoch, last ? 0.9 : 0.9 - 0.1 / e);
   scalar(dir, "val/loss", step, epoch, last ? 0.4375 : 0.4375 + 0.5 / e);
-  scalar(dir, "val/accuracy", step, epoch, last ? 0.875 : 0.875 - 0.1 / e);
+  scalar(dir, "val/accuracy", step, epoch, last ? options.val_accuracy : options.val_accuracy - 0.1 / e);
   scalar(dir, "test/loss", step, epoch, last ? 0.46875 : 0.46875 + 0.5 / e);
   scalar(dir, "test/accuracy", step, epoch, last ? 0.86 : 0.86 - 0.1 / e);
   scalar(dir, "lr", step, epoch, 0.1 * std::pow(0.9, e - 1));
-  if (!odd_tag.empty()) scalar(dir, odd_tag, step, epoch, 1.5 * e);
+  if (!options.odd_tag.empty()) scalar(dir, options.odd_tag, step, epoch, 1.5 * e);
   scalar(dir, "time/epoch_seconds", step, epoch, 2.5);
   scalar(dir, "time/seconds", step, epoch, 2.5 * e);
 }
@@ -101,6 +102,7 @@ std::string summary(const FakeRunOptions& options) {
   j["steps"] = options.epochs * options.steps_per_epoch;
   j["best_epoch"] = options.epochs;
   j["seconds"] = 2.5 * static_cast<double>(options.epochs);
+  j["final"]["val"]["accuracy"] = options.val_accuracy;
   return j.dump(2);
 }
 
@@ -117,13 +119,14 @@ fs::path write_fake_run(const fs::path& dir, const FakeRunOptions& options) {
   for (std::int64_t epoch = 1; epoch <= epochs; ++epoch) {
     for (std::int64_t i = 0; i < options.steps_per_epoch; ++i) {
       ++step;
-      scalar(dir, "step/loss", step, epoch, step_loss(step));
+      const bool parted = options.part_at_step > 0 && step >= options.part_at_step;
+      scalar(dir, "step/loss", step, epoch, step_loss(step) + (parted ? 1e-3 : 0.0));
       scalar(dir, "step/lr", step, epoch, 0.1 * std::pow(0.9, static_cast<double>(epoch - 1)));
       if (step % 2 == 0) scalar(dir, "grad_norm/0.weight", step, epoch, 1.0 / std::sqrt(static_cast<double>(step)));
       if (step % 2 == 0) scalar(dir, "grad_norm/total", step, epoch, 1.5 / std::sqrt(static_cast<double>(step)));
     }
     if (epoch > options.epochs) break;  // the running epoch has no end yet
-    epoch_scalars(dir, epoch, step, epoch == options.epochs, options.odd_tag);
+    epoch_scalars(dir, epoch, step, epoch == options.epochs, options);
     if (options.extras) {
       histogram(dir, "true_class_probability/correct", step, epoch, 0.85);
       histogram(dir, "true_class_probability/incorrect", step, epoch, 0.3);
@@ -148,6 +151,20 @@ std::string read_file(const fs::path& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+std::size_t count_occurrences(const std::string& text, const std::string& part) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + part.size())) ++n;
+  return n;
+}
+
+nlohmann::json json_script(const std::string& html, const std::string& id) {
+  const std::string open = "<script type=\"application/json\" id=\"" + id + "\">";
+  const std::size_t begin = html.find(open);
+  if (begin == std::string::npos) return nullptr;
+  const std::size_t end = html.find("</script>", begin);
+  return nlohmann::json::parse(html.substr(begin + open.size(), end - begin - open.size()));
 }
 
 }  // namespace nnlab::testing

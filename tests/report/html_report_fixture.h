@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 namespace nnlab::testing {
 
 struct FakeRunOptions {
@@ -15,6 +17,9 @@ struct FakeRunOptions {
   bool running_epoch = false;        // also write the step records of one more, unfinished epoch
   bool extras = true;                // run.json, model.txt, plots/, probes.jsonl
   std::string odd_tag = "";          // an extra epoch-level tag, e.g. one holding "</script>"
+  double val_accuracy = 0.875;       // the last epoch's val/accuracy, and summary.json's
+  std::int64_t part_at_step = 0;     // from this step on, "step/loss" is 1e-3 higher (0: never):
+                                     // two runs whose losses part at a known step
 };
 
 // The config.toml text the fixture writes: its name is "mlp-fashion", and a comment holds the
@@ -31,5 +36,11 @@ std::int64_t fake_run_chart_count(const FakeRunOptions& options);
 
 // Reads a whole file.
 std::string read_file(const std::filesystem::path& path);
+
+// How many times `part` occurs in `text`, not overlapping.
+std::size_t count_occurrences(const std::string& text, const std::string& part);
+
+// The JSON a page holds in <script type="application/json" id="`id`">; null when it has no such block.
+nlohmann::json json_script(const std::string& html, const std::string& id);
 
 }  // namespace nnlab::testing

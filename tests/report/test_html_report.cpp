@@ -24,19 +24,13 @@ namespace {
 namespace fs = std::filesystem;
 using testing::FakeRunOptions;
 
-std::size_t count(const std::string& text, const std::string& part) {
-  std::size_t n = 0;
-  for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + part.size())) ++n;
-  return n;
-}
+using testing::count_occurrences;
 
 // The JSON the page draws its charts from.
 nlohmann::json chart_spec(const std::string& html) {
-  const std::string open = "<script type=\"application/json\" id=\"nnlab-charts\">";
-  const std::size_t begin = html.find(open);
-  EXPECT_NE(begin, std::string::npos);
-  const std::size_t end = html.find("</script>", begin);
-  return nlohmann::json::parse(html.substr(begin + open.size(), end - begin - open.size()));
+  const nlohmann::json spec = testing::json_script(html, "nnlab-charts");
+  EXPECT_FALSE(spec.is_null());
+  return spec;
 }
 
 std::string write_and_read(const fs::path& dir) {
@@ -86,7 +80,7 @@ TEST(HtmlReport, EpochTableHasOneRowPerEpochAndAColumnPerEpochTag) {
                          "<th>time/epoch_seconds</th><th>time/seconds</th></tr>"),
             std::string::npos)
       << section;
-  EXPECT_EQ(count(section, "<tr><td>"), 5u);
+  EXPECT_EQ(count_occurrences(section, "<tr><td>"), 5u);
   // Epoch 4: lr = 0.1 * 0.9^3 = 0.0729, time/seconds = 10.
   EXPECT_NE(section.find("<tr><td>4</td>"), std::string::npos);
   EXPECT_NE(section.find("<td>0.0729</td><td>2.5</td><td>10</td></tr>"), std::string::npos);
@@ -150,8 +144,8 @@ TEST(HtmlReport, EscapesConfigTagsAndCaptions) {
   EXPECT_EQ(html.find("</script><b>"), std::string::npos) << "the tag must not close a <script>";
   EXPECT_NE(html.find("<th>probe/&lt;/script&gt;&lt;b&gt;x &amp; &#39;y&#39;</th>"), std::string::npos);
   // <script> elements: self-check, chart JSON, Chart.js, page script; none ended early.
-  EXPECT_EQ(count(html, "<script"), 4u);
-  EXPECT_EQ(count(html, "</script>"), 4u);
+  EXPECT_EQ(count_occurrences(html, "<script"), 4u);
+  EXPECT_EQ(count_occurrences(html, "</script>"), 4u);
   const nlohmann::json spec = chart_spec(html);
   bool found = false;
   for (const auto& chart : spec["charts"]) {
@@ -171,7 +165,7 @@ TEST(HtmlReport, RunStillTrainingUsesTheLastEpochsScalars) {
   EXPECT_NE(html.find("no summary.json yet"), std::string::npos);
   EXPECT_NE(html.find("<th>epochs</th><td>3 so far</td>"), std::string::npos);
   const std::size_t begin = html.find("<section id=\"epochs\">");
-  EXPECT_EQ(count(html.substr(begin, html.find("</section>", begin) - begin), "<tr><td>"), 2u)
+  EXPECT_EQ(count_occurrences(html.substr(begin, html.find("</section>", begin) - begin), "<tr><td>"), 2u)
       << "the running epoch has no row yet";
   EXPECT_EQ(chart_spec(html)["charts"][0]["series"][0]["x"].size(), 2u);
 }
@@ -188,7 +182,7 @@ TEST(HtmlReport, FolderWithOnlyAConfigStillGivesAPage) {
   EXPECT_NE(html.find("model.txt not recorded"), std::string::npos);
   EXPECT_NE(html.find("No scalars recorded yet"), std::string::npos);
   EXPECT_NE(html.find("No plots recorded yet"), std::string::npos);
-  EXPECT_GE(count(html, "not recorded"), 8u);
+  EXPECT_GE(count_occurrences(html, "not recorded"), 8u);
   EXPECT_EQ(html.find("<section id=\"histograms\">"), std::string::npos) << "empty optional sections are left out";
   EXPECT_TRUE(chart_spec(html)["charts"].empty());
 }

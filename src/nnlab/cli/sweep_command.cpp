@@ -13,6 +13,7 @@
 #include "nnlab/io/atomic_file.h"
 #include "nnlab/lab/mpi_link.h"
 #include "nnlab/lab/sweep_plots.h"
+#include "nnlab/lab/sweep_report.h"
 #include "nnlab/lab/sweep_results.h"
 #include "nnlab/lab/sweep_runner.h"
 #include "nnlab/lab/trial_process.h"
@@ -25,6 +26,7 @@ struct SweepFlags {
   std::string resume;
   std::vector<std::string> overrides;
   std::string out;
+  std::string dir;
   std::int64_t jobs = 1;
   bool dry_run = false;
 };
@@ -36,9 +38,11 @@ int finish(const lab::SweepOutcome& outcome) {
   const std::vector<lab::ResultRow> rows = lab::collect_results(outcome);
   io::write_file_atomically((outcome.folder / "results.csv").string(), lab::results_csv(rows));
   const auto plots = lab::draw_sweep_plots(outcome, rows);
+  lab::write_sweep_report(outcome, rows);  // after the plots: the page inlines them
   std::cout << "\n"
             << lab::results_table(rows, outcome.rank_by, outcome.top)
             << fmt::format("{} comparison plots in {}\n", plots.size(), (outcome.folder / "plots").string())
+            << "report: " << (outcome.folder / "report.html").string() << "\n"
             << "sweep folder: " << outcome.folder.string() << "\n";
   if (outcome.interrupted) {
     std::cerr << fmt::format("nnlab: sweep interrupted; run the remaining trials with: nnlab sweep --resume {}\n",
@@ -64,6 +68,8 @@ void add_sweep_command(CLI::App& app, int& status) {
       ->allow_extra_args(false)
       ->type_name("KEY=VALUE");
   command->add_option("--out", flags->out, "parent folder of the sweep folder (default sweeps)")->type_name("DIR");
+  command->add_option("--sweep-dir", flags->dir, "the sweep folder itself, created new (instead of under --out)")
+      ->type_name("DIR");
   command->add_option("--jobs", flags->jobs, "trials at once, each a process with cores / jobs threads (default 1)")
       ->type_name("N")
       ->check(CLI::PositiveNumber);
@@ -76,6 +82,7 @@ void add_sweep_command(CLI::App& app, int& status) {
     const std::unique_ptr<lab::MpiLink> mpi = lab::MpiLink::open_if_launched(nnlab.parent_path());
     lab::SweepRunOptions options{.overrides = flags->overrides,
                                  .out = flags->out.empty() ? "sweeps" : flags->out,
+                                 .dir = flags->dir,
                                  .jobs = flags->jobs,
                                  .progress = &std::cout,
                                  .nnlab = nnlab,

@@ -61,15 +61,19 @@ class SweepReader {
         config.seeds = read_seeds(node);
       } else if (name == "rank_by") {
         config.rank_by = text_of(node, "[sweep] rank_by", "a metric tag such as \"val/accuracy\"");
+      } else if (name == "compare") {
+        for (const toml::node& tag : non_empty_array(node, "[sweep] compare")) {
+          config.compare.push_back(text_of(tag, "[sweep] compare", "a metric tag such as \"weight_norm/total\""));
+        }
       } else if (name == "top") {
         const auto* top = node.as_integer();
         if (top == nullptr || top->get() < 0) fail(where(node, "[sweep] top: expected an integer >= 0"));
         config.top = top->get();
       } else {
         fail(fmt::format(
-            "{}:{}: unknown key '{}' in [sweep] (known: grid, variants, random, prune, seeds, rank_by, top){}",
+            "{}:{}: unknown key '{}' in [sweep] (known: grid, variants, random, prune, seeds, rank_by, top, compare){}",
             source_, key.source().begin.line, name,
-            schema::did_you_mean(name, {"grid", "variants", "random", "prune", "seeds", "rank_by", "top"})));
+            schema::did_you_mean(name, {"grid", "variants", "random", "prune", "seeds", "rank_by", "top", "compare"})));
       }
     }
     return config;
@@ -318,8 +322,12 @@ std::string without_sweep_tables(const std::string& text) {
 }  // namespace
 
 SweepFile load_sweep_file(const std::filesystem::path& path, const std::vector<std::string>& overrides) {
-  SweepFile file{.sweep = {}, .base_text = {}, .source = path.string(), .base = {}};
-  const std::string text = read_text(path);
+  return parse_sweep_text(read_text(path), path.string(), overrides);
+}
+
+SweepFile parse_sweep_text(const std::string& text, const std::string& source,
+                           const std::vector<std::string>& overrides) {
+  SweepFile file{.sweep = {}, .base_text = {}, .source = source, .base = {}};
   toml::table root;
   try {
     root = toml::parse(text);

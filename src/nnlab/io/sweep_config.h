@@ -9,6 +9,7 @@
 //   seeds = 3                     # or a list [0, 7, 42]; every configuration runs once per seed
 //   rank_by = "val/accuracy"      # a metric tag; accuracy is maximised, loss minimised
 //   top = 10                      # rows printed (0: all)
+//   compare = ["weight_norm/total"]   # more metrics in results.csv and the comparison charts
 //   [sweep.random]                # random search, combined with grid and variants
 //   trials = 8
 //   seed = 0
@@ -71,6 +72,7 @@ struct SweepConfig {
   std::vector<std::uint64_t> seeds{};  // empty: the config's own seed only
   std::string rank_by = "val/accuracy";
   std::int64_t top = 0;
+  std::vector<std::string> compare{};  // more metric tags to chart and tabulate ("weight_norm/total")
 };
 
 // A sweep file: the [sweep] table, and the rest of the file as an experiment config.
@@ -86,5 +88,8 @@ struct SweepFile {
 // every range valid; the rest is checked by parse_config with `overrides`. A file without
 // [sweep] is a ConfigError saying so. IoError when the file cannot be read.
 SweepFile load_sweep_file(const std::filesystem::path& path, const std::vector<std::string>& overrides = {});
+// The same for a file's text; `source` names it in errors.
+SweepFile parse_sweep_text(const std::string& text, const std::string& source,
+                           const std::vector<std::string>& overrides = {});
 
 }  // namespace nnlab::io

@@ -32,21 +32,21 @@ double seconds_since_epoch() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// Opens a new file events.out.tfevents.<seconds>.<host>[.N] in `dir`; "x" (exclusive create)
-// never reuses a file another writer opened in the same second.
-std::FILE* open_event_file(const std::filesystem::path& dir, std::filesystem::path& path) {
+// Opens a new file events.out.tfevents.<seconds>.<host>[.N]<suffix> in `dir`; "x" (exclusive
+// create) never reuses a file another writer opened in the same second.
+std::FILE* open_event_file(const std::filesystem::path& dir, std::string_view suffix, std::filesystem::path& path) {
   const auto seconds = static_cast<long long>(std::floor(seconds_since_epoch()));
   const std::string base = fmt::format("events.out.tfevents.{}.{}", seconds, host_name());
   for (int attempt = 1; attempt < 1000; ++attempt) {
-    path = dir / (attempt == 1 ? base : fmt::format("{}.{}", base, attempt));
+    path = dir / (attempt == 1 ? fmt::format("{}{}", base, suffix) : fmt::format("{}.{}{}", base, attempt, suffix));
     std::FILE* file = std::fopen(path.c_str(), "wbx");
     if (file != nullptr) return file;
     const int open_errno = errno;
     NNLAB_CHECK(open_errno == EEXIST, IoError, "TensorBoardWriter: cannot create the event file '{}': {}",
                 path.string(), std::strerror(open_errno));
   }
-  throw IoError(fmt::format("TensorBoardWriter: cannot create an event file '{}/{}.N': every N up to 999 exists",
-                            dir.string(), base));
+  throw IoError(fmt::format("TensorBoardWriter: cannot create an event file '{}/{}.N{}': every N up to 999 exists",
+                            dir.string(), base, suffix));
 }
 
 tensorboard::Event make_event(std::int64_t step) {
@@ -198,11 +198,11 @@ train::Image render_heatmap(const train::HeatmapRecord& record) {
 // ---------------------------------------------------------------------------------------------
 // TensorBoardWriter
 
-TensorBoardWriter::TensorBoardWriter(const std::filesystem::path& dir) {
+TensorBoardWriter::TensorBoardWriter(const std::filesystem::path& dir, std::string_view file_suffix) {
   std::error_code error;
   std::filesystem::create_directories(dir, error);
   NNLAB_CHECK(!error, IoError, "TensorBoardWriter: cannot create the folder '{}': {}", dir.string(), error.message());
-  file_ = open_event_file(dir, path_);
+  file_ = open_event_file(dir, file_suffix, path_);
   tensorboard::Event event = make_event(0);
   event.set_file_version("brain.Event:2");
   try {
@@ -263,6 +263,22 @@ void TensorBoardWriter::write(const train::ImageRecord& record) {
 void TensorBoardWriter::write(const train::HeatmapRecord& record) {
   write(train::ImageRecord{
       .tag = record.tag, .step = record.step, .epoch = record.epoch, .images = {render_heatmap(record)}});
+}
+
+void TensorBoardWriter::write_plugin_record(std::string_view tag, std::string_view plugin_name,
+                                            std::string_view content, std::int64_t step) {
+  tensorboard::Event event = make_event(step);
+  tensorboard::Summary::Value* value = event.mutable_summary()->add_value();
+  value->set_tag(std::string(tag));
+  tensorboard::SummaryMetadata::PluginData* plugin = value->mutable_metadata()->mutable_plugin_data();
+  plugin->set_plugin_name(std::string(plugin_name));
+  plugin->set_content(std::string(content));
+  // The empty tensor TensorBoard's own plugin summaries carry (hparams' metadata.NULL_TENSOR):
+  // its readers store a plugin record as a tensor time series.
+  tensorboard::TensorProto* tensor = value->mutable_tensor();
+  tensor->set_dtype(tensorboard::DT_FLOAT);
+  tensor->mutable_tensor_shape()->add_dim()->set_size(0);
+  write_record(serialize(event));
 }
 
 void TensorBoardWriter::flush() {

@@ -2,6 +2,7 @@
 // TensorBoard event files: the metrics stream as TFRecords of tensorboard.Event messages, which
 // `tensorboard --logdir RUN_DIR` reads. Scalars, histograms and images map to TensorBoard's
 // own kinds; heatmaps are drawn as RGB images; tensor snapshots are not written.
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <string_view>
@@ -10,8 +11,8 @@
 
 namespace nnlab::io {
 
-// A MetricsSink writing one event file, events.out.tfevents.<unix seconds>.<hostname>, in a
-// folder of its own (RUN_DIR/tb). Each record becomes one Event with wall_time = now and
+// A MetricsSink writing one event file, events.out.tfevents.<unix seconds>.<hostname><suffix>,
+// in a folder of its own (RUN_DIR/tb). Each record becomes one Event with wall_time = now and
 // step = record.step. Records are appended as they come; flush() pushes them to the file.
 //
 // Each record is framed as TFRecord: uint64 length (little endian), masked CRC-32C of those 8
@@ -20,9 +21,10 @@ class TensorBoardWriter final : public train::MetricsSink {
  public:
   // Creates `dir` (parents included) and a new event file in it, whose first event is the
   // file_version "brain.Event:2". If a file of that name exists it is kept, and ".2", ".3", ...
-  // is appended to the new name. Throws IoError naming the folder or the file when either
-  // cannot be created or written.
-  explicit TensorBoardWriter(const std::filesystem::path& dir);
+  // goes before `file_suffix` in the new name. The suffix (as TensorFlow's filename_suffix, e.g.
+  // ".hparams") tells a writer's files apart; TensorBoard reads every name holding "tfevents".
+  // Throws IoError naming the folder or the file when either cannot be created or written.
+  explicit TensorBoardWriter(const std::filesystem::path& dir, std::string_view file_suffix = "");
   ~TensorBoardWriter() override;  // closes the file; a last flush error is not reported
   TensorBoardWriter(const TensorBoardWriter&) = delete;
   TensorBoardWriter& operator=(const TensorBoardWriter&) = delete;
@@ -44,6 +46,11 @@ class TensorBoardWriter final : public train::MetricsSink {
   void write(const train::ImageRecord& record) override;
   // One RGB image under "<tag>" (see render_heatmap). Throws ValueError if values.size() != rows * cols.
   void write(const train::HeatmapRecord& record) override;
+  // One Summary.Value tagged `tag` holding a plugin's own record, as TensorBoard's plugins write
+  // it: metadata.plugin_data = {plugin_name, content} and, as the value, an empty float tensor of
+  // shape (0,). `content` is the plugin's serialized message (e.g. tensorboard_hparams.h's).
+  void write_plugin_record(std::string_view tag, std::string_view plugin_name, std::string_view content,
+                           std::int64_t step);
   // Pushes every written event to the file (fflush). Throws IoError naming the file on failure.
   void flush() override;
 

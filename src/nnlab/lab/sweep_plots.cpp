@@ -64,9 +64,9 @@ void draw_curves(const SweepOutcome& sweep, const TrialRecords& trials, const st
                  const std::string& tag, std::vector<report::ChartFiles>& written) {
   const Curves curves = curves_of(trials, tag);
   if (curves.empty()) return;
-  const bool loss = !tag.ends_with("accuracy");
+  const bool loss = tag.ends_with("loss");
   for (const bool by_step : {false, true}) {
-    if (by_step && !loss) continue;  // accuracy against epochs is enough
+    if (by_step && !loss) continue;  // accuracy or a norm against epochs is enough
     report::LineChart chart{.title = fmt::format("{} of every configuration (mean over seeds)", tag),
                             .x_label = by_step ? "optimiser step" : "epoch",
                             .y_label = tag,
@@ -82,7 +82,7 @@ void draw_curves(const SweepOutcome& sweep, const TrialRecords& trials, const st
       }
       chart.series.push_back(std::move(series));
     }
-    chart.log_y = loss && all_positive(chart.series);
+    chart.log_y = !tag.ends_with("accuracy") && all_positive(chart.series);
     written.push_back(report::plot_lines(
         sweep.folder / "plots" / fmt::format("{}_by_{}", file_stem(tag), by_step ? "step" : "epoch"), chart));
   }
@@ -150,6 +150,9 @@ std::vector<report::ChartFiles> draw_sweep_plots(const SweepOutcome& sweep, cons
   std::vector<std::string> tags = {sweep.rank_by};
   for (const char* tag : {"train/loss", "val/loss"}) {
     if (tag != sweep.rank_by) tags.emplace_back(tag);
+  }
+  for (const std::string& tag : sweep.compare) {
+    if (std::find(tags.begin(), tags.end(), tag) == tags.end()) tags.push_back(tag);
   }
   TrialRecords trials;
   for (const TrialOutcome& t : sweep.trials) {

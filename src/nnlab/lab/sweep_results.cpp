@@ -85,6 +85,9 @@ std::vector<ResultRow> collect_results(const SweepOutcome& sweep) {
   for (const char* tag : kMetrics) {
     if (tag != sweep.rank_by) tags.emplace_back(tag);
   }
+  for (const std::string& tag : sweep.compare) {
+    if (std::find(tags.begin(), tags.end(), tag) == tags.end()) tags.push_back(tag);
+  }
   std::vector<ResultRow> rows;
   std::map<std::string, std::vector<TrialNumbers>> numbers;
   for (const TrialOutcome& t : sweep.trials) {

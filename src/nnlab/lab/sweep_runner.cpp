@@ -4,12 +4,11 @@
 
 #include <algorithm>
 #include <chrono>
-#include <csignal>
 #include <deque>
-#include <thread>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -19,40 +18,13 @@
 #include "nnlab/io/atomic_file.h"
 #include "nnlab/io/run_folder.h"
 #include "nnlab/lab/sweep_scheduler.h"
+#include "nnlab/lab/sweep_tensorboard.h"
 #include "nnlab/lab/trial_process.h"
 
 namespace nnlab::lab {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-volatile std::sig_atomic_t g_interrupted = 0;
-void on_interrupt(int /*signal*/) { g_interrupted = 1; }
-
-// Ctrl-C while a sweep runs: noted, not fatal. From a terminal the running trials get it too and
-// end; under mpirun (which passes SIGINT or SIGTERM to the ranks alone) each rank passes it on.
-class InterruptGuard {
- public:
-  InterruptGuard() {
-    g_interrupted = 0;
-    struct sigaction action {};
-    action.sa_handler = on_interrupt;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = 0;  // no SA_RESTART: waitpid returns with EINTR
-    sigaction(SIGINT, &action, &previous_int_);
-    sigaction(SIGTERM, &action, &previous_term_);
-  }
-  ~InterruptGuard() {
-    sigaction(SIGINT, &previous_int_, nullptr);
-    sigaction(SIGTERM, &previous_term_, nullptr);
-  }
-  InterruptGuard(const InterruptGuard&) = delete;
-  InterruptGuard& operator=(const InterruptGuard&) = delete;
-
- private:
-  struct sigaction previous_int_ {};
-  struct sigaction previous_term_ {};
-};
 
 std::string read_text(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -66,6 +38,7 @@ Json plan_json(const std::vector<Trial>& trials, const io::SweepConfig& sweep,
   Json plan;
   plan["rank_by"] = sweep.rank_by;
   plan["top"] = sweep.top;
+  plan["compare"] = sweep.compare;
   if (sweep.prune) plan["prune"] = {{"rungs", sweep.prune->rungs}, {"reduction_factor", sweep.prune->reduction_factor}};
   plan["overrides"] = overrides;
   Json list = Json::array();
@@ -87,11 +60,13 @@ SweepOutcome read_plan(const std::filesystem::path& dir) {
   const std::filesystem::path path = dir / "plan.json";
   NNLAB_CHECK(std::filesystem::is_regular_file(path), IoError, "sweep folder '{}': no plan.json in it (is it a sweep?)",
               dir.string());
-  SweepOutcome outcome{.folder = dir, .rank_by = {}, .top = 0, .prune = {}, .trials = {}, .interrupted = false, .worker = false};
+  SweepOutcome outcome{.folder = dir, .rank_by = {}, .top = 0, .prune = {}, .compare = {},
+                       .trials = {}, .interrupted = false, .worker = false};
   try {
     const Json plan = Json::parse(read_text(path));
     outcome.rank_by = plan.at("rank_by").get<std::string>();
     outcome.top = plan.at("top").get<std::int64_t>();
+    outcome.compare = plan.value("compare", std::vector<std::string>{});
     if (plan.contains("prune")) {
       outcome.prune = io::PruneConfig{.rungs = plan["prune"].at("rungs").get<std::vector<std::int64_t>>(),
                                       .reduction_factor = plan["prune"].at("reduction_factor").get<std::int64_t>()};
@@ -205,6 +180,26 @@ TrialSegment segment_from(const Json& j) {
           .until_epoch = j.at("until").get<std::int64_t>()};
 }
 
+// TensorBoard's HParams records (lab/sweep_tensorboard.h): a failure to write them is said, and
+// the sweep goes on.
+void record_experiment(const SweepOutcome& outcome, const SweepRunOptions& options) {
+  std::vector<Trial> trials;
+  for (const TrialOutcome& t : outcome.trials) trials.push_back(t.trial);
+  try {
+    write_sweep_hparams_experiment(outcome.folder, trials, outcome.rank_by);
+  } catch (const Error& error) {
+    LocalTrials::progress(options, fmt::format("TensorBoard hparams not written: {}", error.what()));
+  }
+}
+
+void record_session(const SweepOutcome& outcome, std::size_t trial, const SweepRunOptions& options) {
+  try {
+    write_trial_hparams_session(outcome.trials[trial], outcome.rank_by);
+  } catch (const Error& error) {
+    LocalTrials::progress(options, fmt::format("TensorBoard hparams not written: {}", error.what()));
+  }
+}
+
 void pause_briefly() { std::this_thread::sleep_for(std::chrono::milliseconds(5)); }
 
 // The one process that decides (rank 0 under MPI): runs trials itself and, under MPI, hands them
@@ -219,16 +214,17 @@ void coordinate(SweepOutcome& outcome, const SweepRunOptions& options) {
   std::int64_t remote_running = 0, remote_open = mpi ? (mpi->size() - 1) * options.jobs : 0;
   bool passed_on = false;
   const auto ended = [&](const TrialSegment& segment, int status) {
-    if (g_interrupted && status != 0) {
+    if (interrupt_requested() && status != 0) {
       scheduler.abandoned(segment);  // stopped by Ctrl-C: not an outcome, resume reruns it
     } else {
       LocalTrials::progress(options, scheduler.ended(segment, status));
+      record_session(outcome, segment.trial, options);
     }
   };
   while (true) {
-    if (g_interrupted && mpi && !passed_on) local.interrupt_all(), passed_on = true;
-    for (std::optional<TrialSegment> s; !g_interrupted && !local.full() && (s = scheduler.next());) local.start(*s);
-    for (std::optional<TrialSegment> s; !g_interrupted && !idle_slots.empty() && (s = scheduler.next());) {
+    if (interrupt_requested() && mpi && !passed_on) local.interrupt_all(), passed_on = true;
+    for (std::optional<TrialSegment> s; !interrupt_requested() && !local.full() && (s = scheduler.next());) local.start(*s);
+    for (std::optional<TrialSegment> s; !interrupt_requested() && !idle_slots.empty() && (s = scheduler.next());) {
       mpi->send(idle_slots.front(), Json{{"run", segment_json(*s)}}.dump());
       LocalTrials::progress(options, fmt::format("rank {}: {} {}", idle_slots.front(),
                                                  s->resume ? "resumed" : "started",
@@ -236,7 +232,7 @@ void coordinate(SweepOutcome& outcome, const SweepRunOptions& options) {
       idle_slots.pop_front();
       ++remote_running;
     }
-    if (g_interrupted || scheduler.done()) {  // nothing more will come: free slots may go
+    if (interrupt_requested() || scheduler.done()) {  // nothing more will come: free slots may go
       for (int rank : idle_slots) mpi->send(rank, Json{{"stop", true}}.dump());
       remote_open -= static_cast<std::int64_t>(idle_slots.size());
       idle_slots.clear();
@@ -258,7 +254,7 @@ void coordinate(SweepOutcome& outcome, const SweepRunOptions& options) {
     }
     if (mpi && !any) pause_briefly();
   }
-  outcome.interrupted = g_interrupted != 0;
+  outcome.interrupted = interrupt_requested();
 }
 
 // Any rank but 0: runs the segments rank 0 sends until it says stop for every slot.
@@ -270,7 +266,7 @@ void work(const SweepOutcome& outcome, const SweepRunOptions& options) {
   std::int64_t stopped = 0;
   bool passed_on = false;
   while (stopped < options.jobs || !local.empty()) {
-    if (g_interrupted && !passed_on) local.interrupt_all(), passed_on = true;
+    if (interrupt_requested() && !passed_on) local.interrupt_all(), passed_on = true;
     bool any = false;
     while (const std::optional<MpiMessage> message = mpi.poll()) {
       const Json m = Json::parse(message->text);
@@ -318,7 +314,9 @@ SweepOutcome lead(const SweepRunOptions& options, Prepare prepare) {
     throw;
   }
   tell_workers(options, Json{{"folder", outcome.folder.string()}});
+  record_experiment(outcome, options);  // the dashboard's columns while the trials run
   coordinate(outcome, options);
+  record_experiment(outcome, options);  // with the metrics the trials logged
   return outcome;
 }
 
@@ -328,7 +326,8 @@ SweepOutcome run_sweep(const std::filesystem::path& config, const SweepRunOption
   return lead(options, [&] {
     const io::SweepFile file = io::load_sweep_file(config, options.overrides);
     const std::vector<Trial> trials = plan_sweep(file, options.overrides);  // every trial checked first
-    const std::filesystem::path dir = io::RunFolder::create(options.out, file.base.name).dir();
+    const std::filesystem::path dir = options.dir.empty() ? io::RunFolder::create(options.out, file.base.name).dir()
+                                                          : io::RunFolder::create_new(options.dir).dir();
     io::write_file_atomically((dir / "sweep.toml").string(), read_text(config));
     io::write_file_atomically((dir / "base.toml").string(), file.base_text);
     io::write_file_atomically((dir / "plan.json").string(),

@@ -24,6 +24,7 @@ namespace nnlab::lab {
 struct SweepRunOptions {
   std::vector<std::string> overrides;    // --set, applied to every trial before its own settings
   std::filesystem::path out = "sweeps";  // parent of the sweep folder
+  std::filesystem::path dir;             // set: the sweep folder itself, created new (an experiment's part)
   std::int64_t jobs = 1;                 // trials at once (>= 1)
   std::ostream* progress = nullptr;      // one line per trial started and ended
   std::filesystem::path nnlab;           // the executable that trains a trial
@@ -48,6 +49,7 @@ struct SweepOutcome {
   std::string rank_by;
   std::int64_t top = 0;
   std::optional<io::PruneConfig> prune;
+  std::vector<std::string> compare;  // [sweep] compare: more metrics to tabulate and chart
   std::vector<TrialOutcome> trials;  // in plan order
   bool interrupted = false;          // Ctrl-C: some trials did not run
   bool worker = false;               // an MPI rank other than 0: it ran trials, rank 0 has the results

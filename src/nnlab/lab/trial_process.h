@@ -1,6 +1,7 @@
 #pragma once
 // A sweep's trials as child processes: `nnlab train ...` started with its output going to a log
 // file, and waited for one at a time as they end.
+#include <signal.h>
 #include <sys/types.h>
 
 #include <filesystem>
@@ -9,7 +10,8 @@
 
 namespace nnlab::lab {
 
-// Starts `binary args...` with stdout and stderr appended to `log`; returns its process id.
+// Starts `binary args...` with stdout and stderr appended to `log` (or this process's own when
+// `log` is empty); returns its process id.
 // Throws IoError naming the binary or the log when either cannot be used.
 pid_t start_process(const std::filesystem::path& binary, const std::vector<std::string>& args,
                     const std::filesystem::path& log);
@@ -26,6 +28,23 @@ ProcessEnd wait_for_any_process();
 
 // A child that has ended, without waiting: pid 0 when none has.
 ProcessEnd poll_any_process();
+
+// Ctrl-C (SIGINT) or SIGTERM while it lives is noted, not fatal, so that a sweep or an
+// experiment can stop starting processes and let the running ones end. From a terminal the
+// children get Ctrl-C too; under mpirun, which signals the ranks alone, the ranks pass it on.
+class InterruptGuard {
+ public:
+  InterruptGuard();
+  ~InterruptGuard();
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+ private:
+  struct sigaction previous_int_ {};
+  struct sigaction previous_term_ {};
+};
+// Whether a signal came since the last InterruptGuard was made.
+bool interrupt_requested();
 
 // The path of the running executable (to start trials with the same nnlab).
 std::filesystem::path this_executable();

@@ -32,6 +32,7 @@ th:first-child, td:first-child { text-align: left; }
 thead th { background: var(--panel); position: sticky; top: 0; font-weight: 600; }
 table.kv th { text-align: left; color: var(--muted); font-weight: 500; }
 table.kv td { text-align: left; white-space: normal; }
+td.wrap { text-align: left; white-space: normal; min-width: 12em; }
 .side-by-side { display: flex; flex-wrap: wrap; gap: 16px 48px; align-items: flex-start; }
 .scroll { max-height: 440px; overflow: auto; border: 1px solid var(--line); border-radius: 6px; max-width: 100%;
   display: inline-block; }
@@ -48,6 +49,8 @@ button.copy { font: inherit; font-size: 13px; padding: 0 12px; border: 1px solid
 .chart-head h3 { margin: 0; flex: 1 0 auto; }
 .controls { font-size: 13px; color: var(--muted); display: flex; gap: 12px; align-items: center; }
 .controls input[type=number] { width: 4.5em; font: inherit; }
+.controls select { font: inherit; max-width: 40em; }
+.compare-pick { margin-bottom: 12px; }
 .chart-box { position: relative; height: 300px; }
 .gallery { display: flex; flex-wrap: wrap; gap: 12px; margin-bottom: 8px; }
 .gallery figure { margin: 0; text-align: center; }

@@ -44,31 +44,20 @@ std::string line_controls(std::int64_t window) {
 
 using SeriesByTag = std::unordered_map<std::string, std::vector<const train::ScalarRecord*>>;
 
-// One line chart: {"kind":"line", "series":[{"label", "x":[...], "y":[...], "right"}], ...}.
+// One chart per scalar group: its tags' lines over epochs or steps.
 Json line_chart(const ScalarGroup& group, const std::string& id, const SeriesByTag& by_tag, std::size_t& longest) {
   const bool mixed =
       std::any_of(group.tags.begin(), group.tags.end(), [](const std::string& t) { return last_component(t) != "lr"; });
   Json series = Json::array();
   for (const std::string& tag : group.tags) {
-    Json x = Json::array(), y = Json::array();
-    for (const train::ScalarRecord* r : by_tag.at(tag)) {
-      x.push_back(group.per_epoch ? r->epoch : r->step);
-      y.push_back(number_or_null(r->value));
-    }
-    longest = std::max(longest, x.size());
+    const std::vector<const train::ScalarRecord*>& records = by_tag.at(tag);
+    longest = std::max(longest, records.size());
     // A learning rate beside losses or norms gets its own axis on the right: its scale differs.
-    series.push_back({{"label", tag},
-                      {"x", std::move(x)},
-                      {"y", std::move(y)},
-                      {"right", mixed && group.tags.size() > 1 && last_component(tag) == "lr"}});
+    const bool right = mixed && group.tags.size() > 1 && last_component(tag) == "lr";
+    series.push_back(line_series_json(tag, records, group.per_epoch, right));
   }
   const bool named = group.title == "loss" || group.title == "accuracy" || group.title == "lr";
-  return {{"id", id},
-          {"kind", "line"},
-          {"title", group.title},
-          {"x_title", group.per_epoch ? "epoch" : "step"},
-          {"y_title", named ? group.title : ""},
-          {"series", std::move(series)}};
+  return line_chart_json(id, group.title, group.per_epoch, named ? group.title : "", std::move(series));
 }
 
 // A histogram's bucket as a short label: "0.25–0.5".
@@ -117,6 +106,27 @@ void add_histograms(const io::RunRecords& records, ReportCharts& charts) {
 
 }  // namespace
 
+Json line_series_json(const std::string& label, const std::vector<const train::ScalarRecord*>& records, bool per_epoch,
+                      bool right) {
+  Json x = Json::array(), y = Json::array();
+  for (const train::ScalarRecord* r : records) {
+    x.push_back(per_epoch ? r->epoch : r->step);
+    y.push_back(number_or_null(r->value));
+  }
+  return {{"label", label}, {"x", std::move(x)}, {"y", std::move(y)}, {"right", right}};
+}
+
+Json line_chart_json(const std::string& id, const std::string& title, bool per_epoch, const std::string& y_title,
+                     Json series) {
+  return {{"id", id},           {"kind", "line"},
+          {"title", title},     {"x_title", per_epoch ? "epoch" : "step"},
+          {"y_title", y_title}, {"series", std::move(series)}};
+}
+
+std::string line_chart_card(const std::string& id, const std::string& title, std::size_t longest) {
+  return chart_card(id, title, line_controls(default_window(longest)));
+}
+
 ReportCharts build_charts(const io::RunRecords& records) {
   ReportCharts charts;
   charts.spec = {{"charts", Json::array()}};
@@ -126,7 +136,7 @@ ReportCharts build_charts(const io::RunRecords& records) {
     const std::string id = fmt::format("chart-{}", ++charts.count);
     std::size_t longest = 0;
     charts.spec["charts"].push_back(line_chart(group, id, by_tag, longest));
-    charts.curves_html += chart_card(id, group.title, line_controls(default_window(longest)));
+    charts.curves_html += line_chart_card(id, group.title, longest);
   }
   charts.curves_html = charts.curves_html.empty() ? "<p class=\"none\">No scalars recorded yet.</p>\n"
                                                   : "<div class=\"charts\">\n" + charts.curves_html + "</div>\n";

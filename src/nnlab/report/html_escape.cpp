@@ -22,6 +22,20 @@ std::string escape_html(std::string_view text) {
   return out;
 }
 
+std::string escape_url_segment(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                            c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      out += c;
+    } else {
+      out += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+    }
+  }
+  return out;
+}
+
 std::string script_json(const nlohmann::ordered_json& value) {
   const std::string text = value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   std::string out;

@@ -11,6 +11,10 @@ namespace nnlab::report {
 // Bytes that are not valid UTF-8 pass through (the browser shows them as U+FFFD).
 std::string escape_html(std::string_view text);
 
+// `text` as one segment of a relative URL's path: every byte but the unreserved A-Z a-z 0-9
+// - . _ ~ becomes %XX (RFC 3986), so a folder named "lr=[0.1],seed=0" or "a/b?#" links as itself.
+std::string escape_url_segment(std::string_view text);
+
 // `value` as JSON text to place inside <script type="application/json">: '<', '>' and '&' are
 // written as \u003c, \u003e, \u0026, so no string can close the block ("</script>") or open a
 // comment ("<!--"); invalid UTF-8 in strings becomes U+FFFD rather than an exception.

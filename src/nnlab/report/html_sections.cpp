@@ -80,10 +80,10 @@ std::string text_section(const std::optional<std::string>& text, const std::stri
   return "<pre>" + escape_html(*text) + "</pre>\n";
 }
 
-std::string plots_section(const ReportInputs& inputs) {
-  if (inputs.plots.empty()) return "<p class=\"none\">No plots recorded yet (plots/*.png).</p>\n";
+std::string plots_section(const std::vector<PlotFile>& plots) {
+  if (plots.empty()) return "<p class=\"none\">No plots recorded yet (plots/*.png).</p>\n";
   std::string html = "<div class=\"plots\">\n";
-  for (const PlotFile& plot : inputs.plots) {
+  for (const PlotFile& plot : plots) {
     html += fmt::format("<figure><img src=\"{}\" alt=\"{}\"><figcaption>{}</figcaption></figure>\n",
                         data_uri("image/png", plot.bytes), escape_html(plot.stem), escape_html(plot.stem));
   }

@@ -3,6 +3,7 @@
 // the <h2>), with every string escaped; what the run folder does not hold reads "not recorded".
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "nnlab/report/report_inputs.h"
 
@@ -15,8 +16,8 @@ std::string reproduce_section(const ReportInputs& inputs);
 // `text` verbatim in a <pre>, or "<what> not recorded." when absent.
 std::string text_section(const std::optional<std::string>& text, const std::string& what);
 
-// Every plots/*.png as a data: URI <img>, captioned with its file stem.
-std::string plots_section(const ReportInputs& inputs);
+// Every picture of `plots` (plots/*.png) as a data: URI <img>, captioned with its file stem.
+std::string plots_section(const std::vector<PlotFile>& plots);
 
 // The last ImageRecord of each tag as a grid of small captioned images (PNG data: URIs), then
 // the snapshot files probes.jsonl lists; "" when the run has neither.

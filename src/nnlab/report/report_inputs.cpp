@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <regex>
 #include <sstream>
 
 #include "nnlab/core/check.h"
@@ -13,16 +14,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::optional<std::string> read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 JsonFile read_json_object(const fs::path& path) {
-  const std::optional<std::string> text = read_text(path);
+  const std::optional<std::string> text = read_optional_file(path);
   if (!text) return {};
   JsonFile file;
   try {
@@ -38,38 +31,57 @@ JsonFile read_json_object(const fs::path& path) {
   return file;
 }
 
-// plots/*.png sorted by name; a missing folder gives none.
-std::vector<PlotFile> read_plots(const fs::path& folder) {
+}  // namespace
+
+std::string folder_name(const fs::path& dir) {
+  const fs::path normal = fs::absolute(dir).lexically_normal();
+  return normal.has_filename() ? normal.filename().string() : normal.parent_path().filename().string();
+}
+
+std::optional<std::string> read_optional_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::vector<PlotFile> read_plot_files(const fs::path& plots_dir) {
   std::vector<fs::path> paths;
   std::error_code error;
-  for (fs::directory_iterator it(folder, error), end; !error && it != end; it.increment(error)) {
+  for (fs::directory_iterator it(plots_dir, error), end; !error && it != end; it.increment(error)) {
     if (it->is_regular_file() && it->path().extension() == ".png") paths.push_back(it->path());
   }
   std::sort(paths.begin(), paths.end());
   std::vector<PlotFile> plots;
   for (const fs::path& path : paths) {
-    if (std::optional<std::string> bytes = read_text(path)) {
+    if (std::optional<std::string> bytes = read_optional_file(path)) {
       plots.push_back({.stem = path.stem().string(), .bytes = std::move(*bytes)});
     }
   }
   return plots;
 }
 
-}  // namespace
+std::optional<std::string> config_name(const std::string& config_text) {
+  static const std::regex kName(R"re(^\s*name\s*=\s*"([^"\\]*)"\s*(#.*)?$)re");
+  std::istringstream config(config_text);
+  for (std::string line; std::getline(config, line) && !line.starts_with("[");) {
+    if (std::smatch match; std::regex_match(line, match, kName)) return match[1].str();
+  }
+  return std::nullopt;
+}
 
 ReportInputs read_report_inputs(const fs::path& run_dir) {
   const io::RunFolder folder = io::RunFolder::open(run_dir);
   ReportInputs inputs;
-  inputs.folder_name = fs::absolute(run_dir).lexically_normal().filename().string();
-  if (inputs.folder_name.empty())
-    inputs.folder_name = fs::absolute(run_dir).lexically_normal().parent_path().filename().string();
-  std::optional<std::string> config = read_text(folder.config());
+  inputs.folder_name = folder_name(run_dir);
+  std::optional<std::string> config = read_optional_file(folder.config());
   NNLAB_CHECK(config.has_value(), IoError, "report: cannot read '{}'", folder.config().string());
   inputs.config_text = std::move(*config);
   inputs.summary = read_json_object(folder.summary());
   inputs.run_info = read_json_object(run_dir / "run.json");
-  inputs.model_text = read_text(run_dir / "model.txt");
-  inputs.plots = read_plots(folder.plots());
+  inputs.model_text = read_optional_file(run_dir / "model.txt");
+  inputs.plots = read_plot_files(folder.plots());
   inputs.records = io::read_run_records(run_dir);
   return inputs;
 }

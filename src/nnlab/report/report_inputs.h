@@ -36,6 +36,19 @@ struct ReportInputs {
   io::RunRecords records;                 // metrics.jsonl and probes.jsonl
 };
 
+// The name of the folder `dir` (its last component, also when written with a trailing '/').
+std::string folder_name(const std::filesystem::path& dir);
+
+// A whole file's bytes; nothing when it is missing or cannot be read.
+std::optional<std::string> read_optional_file(const std::filesystem::path& path);
+
+// The *.png files of `plots_dir`, sorted by file name; none when the folder is missing.
+std::vector<PlotFile> read_plot_files(const std::filesystem::path& plots_dir);
+
+// A config's top-level `name = "..."`, found by a line match rather than by parsing, so that a
+// page can name any config, even one that no longer parses; nothing when there is none.
+std::optional<std::string> config_name(const std::string& config_text);
+
 // Reads `run_dir`. Throws IoError if it is not a folder holding config.toml, and DataError (from
 // io::read_run_records) for a log line that is not a record.
 ReportInputs read_report_inputs(const std::filesystem::path& run_dir);
