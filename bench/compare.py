@@ -34,6 +34,10 @@ ALL_WORKLOADS = ["W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W9"]
 PROBE_COST = "P1"
 # nnlab alone: a sweep of 16 small trials, two processes of one thread against one of two.
 SWEEP_SPEED = "S1"
+# `nnlab optimize` on W7's setting against W7 (bench_workloads) and its numpy loop.
+PLAYGROUND = "O1"
+PLAYGROUND_ARGS = ["optimize", "--function", "rosenbrock", "--start=-4,-2",
+                   "-o", "gd:lr=1e-4", "-o", "momentum:lr=1e-4,momentum=0.9", "-o", "adam:lr=1e-4,beta1=0.9,beta2=0.99"]
 SWEEP_CONFIG = """name = "bench-sweep"
 [data]
 dataset = "fashion-mnist"
@@ -310,7 +314,8 @@ def parse_args():
     args.workloads = [w.strip() for w in args.workloads.split(",") if w.strip()]
     args.probe_cost = PROBE_COST in args.workloads or args.workloads == ALL_WORKLOADS
     args.sweep_speed = SWEEP_SPEED in args.workloads or args.workloads == ALL_WORKLOADS
-    args.workloads = [w for w in args.workloads if w not in (PROBE_COST, SWEEP_SPEED)]
+    args.playground = PLAYGROUND in args.workloads or args.workloads == ALL_WORKLOADS
+    args.workloads = [w for w in args.workloads if w not in (PROBE_COST, SWEEP_SPEED, PLAYGROUND)]
     unknown = [w for w in args.workloads if w not in ALL_WORKLOADS]
     if unknown:
         parser.error(f"unknown workload(s) {', '.join(unknown)} (known: {', '.join(ALL_WORKLOADS)})")
@@ -375,6 +380,51 @@ def sweep_speed(args):
             f"| --jobs 2, 1 thread per trial | {spread['jobs 2 x 1 thread']} | {speedup:.2f}x (target >= 1.6x) |"]
 
 
+def playground(args, cmds):
+    """Lines of a table: the optimisation loop of `nnlab optimize` (its own timing line: the three
+    W7 optimisers, 100,000 steps each, without drawing) against bench_workloads W7 (the same
+    loop written directly on the library, after 20 warm-up steps) and the numpy loop, `repeats`
+    runs of each, interleaved; seconds for all three optimisers, min / median / max."""
+    import re
+    import tempfile
+    steps = args.steps or (QUICK_STEPS["W7"] if args.quick else 100_000)
+    nnlab = str(Path(args.build) / "nnlab")
+    times = {"nnlab optimize": [], "bench_workloads W7": []}
+    if NUMPY_LOOP in args.impls:  # torch's W7 is in the main table; here it would take minutes a run
+        times[NUMPY_LOOP] = []
+    with tempfile.TemporaryDirectory() as folder:
+        for repeat in range(args.repeats):
+            order = list(times)
+            order = order[repeat % len(order):] + order[:repeat % len(order)]
+            for side in order:
+                try:
+                    if side == "nnlab optimize":
+                        done = subprocess.run([nnlab] + PLAYGROUND_ARGS + ["--steps", str(steps), "--run-dir",
+                                                                         str(Path(folder) / f"run{repeat}")],
+                                              capture_output=True, text=True, timeout=args.timeout)
+                        found = re.search(r"optimising: ([0-9.e+-]+) s", done.stdout)
+                        if done.returncode != 0 or not found:
+                            raise RuntimeError(f"exit {done.returncode}: {done.stderr.strip()[-300:]}")
+                        times[side].append(float(found.group(1)))
+                    else:
+                        argv, env = cmds["nnlab" if side == "bench_workloads W7" else side]
+                        lines = run_lines(argv + ["W7", "--steps", str(steps)], env, args.timeout)
+                        times[side].append(sum(line["seconds"] for line in lines))
+                except RuntimeError as error:
+                    print(f"compare: {PLAYGROUND} ({side}) failed: {error}", file=sys.stderr)
+                    return []
+    spread = {n: f"{min(t):.3f} / {statistics.median(t):.3f} / {max(t):.3f}" for n, t in times.items()}
+    optimize = statistics.median(times["nnlab optimize"])
+    out = ["", f"nnlab optimize on W7's setting ({steps:,} steps x gd, momentum, adam; {args.repeats} runs each, "
+               "seconds for the three, min / median / max; ratio = reference time / nnlab optimize time)", "",
+           "| side | seconds | us a step | ratio |", "|---|---:|---:|---:|"]
+    for name, values in times.items():
+        median = statistics.median(values)
+        ratio = "" if name == "nnlab optimize" else f"{median / optimize:.2f}"
+        out.append(f"| {name} | {spread[name]} | {1e6 * median / (3 * steps):.2f} | {ratio} |")
+    return out
+
+
 def main():
     args = parse_args()
     cmds = commands(args)
@@ -392,6 +442,8 @@ def main():
         text += "\n".join(probe_cost(args, cmds)) + "\n"
     if args.sweep_speed:
         text += "\n".join(sweep_speed(args)) + "\n"
+    if args.playground:
+        text += "\n".join(playground(args, cmds)) + "\n"
     print(text)
     print(f"compare: {time.monotonic() - start:.0f} s", file=sys.stderr)
     if args.out:

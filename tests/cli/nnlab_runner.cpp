@@ -39,6 +39,7 @@ CommandResult run_nnlab(const TempDir& dir, const std::vector<std::string>& args
 
 std::string write_text(const TempDir& dir, const std::string& name, const std::string& text) {
   const std::string path = dir.file(name);
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());  // "sub/name.toml"
   std::ofstream(path) << text;
   return path;
 }

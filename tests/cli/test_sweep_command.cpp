@@ -335,14 +335,18 @@ TEST(CliSweep, BadPruneSettingsAreConfigErrors) {
 // `mpirun -np 2 nnlab sweep`: rank 0 leads and runs trials, rank 1 runs the ones it is handed.
 // Open MPI refuses root without --allow-run-as-root; the single-copy mechanism is off because
 // containers often forbid the cross-process memory access it needs (messages here are tiny).
+// Under LeakSanitizer this one test does not check leaks (the ranks and, inheriting it, their
+// trials): Open MPI keeps what MPI_Init allocates to the end, in components it has unloaded by
+// then, which no suppression can name. Every other sweep test checks the same trial code.
 TEST(CliSweep, TwoMpiRanksGiveTheSameTableAsOneProcess) {
   testing::TempDir dir;
   const auto single = sweep_ok(dir, kGrid, {"--out", "single"});
   ASSERT_FALSE(single.empty());
   const std::string command = "cd '" + dir.path().string() +
                               "' && OMPI_MCA_btl_vader_single_copy_mechanism=none timeout 300 mpirun " +
-                              (::geteuid() == 0 ? "--allow-run-as-root " : "") + "--oversubscribe -np 2 '" +
-                              std::string(NNLAB_BINARY) + "' sweep sweep.toml --out mpi > out.txt 2> err.txt";
+                              (::geteuid() == 0 ? "--allow-run-as-root " : "") +
+                              "--oversubscribe -np 2 -x LSAN_OPTIONS=detect_leaks=0 '" + std::string(NNLAB_BINARY) +
+                              "' sweep sweep.toml --out mpi > out.txt 2> err.txt";
   ASSERT_EQ(std::system(command.c_str()), 0) << read_text(dir.path() / "out.txt") << read_text(dir.path() / "err.txt");
   const testing::CommandResult out{.status = 0, .out = read_text(dir.path() / "out.txt"), .err = {}};
   const auto sweep = sweep_folder_of(dir, out);

@@ -517,3 +517,21 @@ TEST(Config, DescribeListsEveryKeyOnItsOwnLine) {
 
 }  // namespace
 }  // namespace nnlab::io
+
+namespace nnlab::io {
+namespace {
+
+TEST(Config, DepthAndWidthGiveTheHiddenLayersAndGoTogether) {
+  const ExperimentConfig c = parse_config("[model]\nhidden = [7]\ndepth = 3\nwidth = 16\n", "cfg.toml", {});
+  EXPECT_EQ(c.model.hidden, (std::vector<std::int64_t>{16, 16, 16}));
+  // As a sweep varies it: an override of depth alone.
+  const ExperimentConfig deeper =
+      parse_config("[model]\ndepth = 3\nwidth = 16\n", "cfg.toml", {"model.depth=6"});
+  EXPECT_EQ(deeper.model.hidden, std::vector<std::int64_t>(6, 16));
+  EXPECT_EQ(parse_config(to_toml(deeper), "again.toml", {}).model.hidden, deeper.model.hidden);
+  expect_throw_with<ConfigError>([] { parse_config("[model]\ndepth = 3\n", "cfg.toml", {}); },
+                                 "cfg.toml:2: [model] depth and width go together");
+}
+
+}  // namespace
+}  // namespace nnlab::io

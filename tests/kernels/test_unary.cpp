@@ -45,6 +45,8 @@ double reference_forward(UnaryOp op, const UnaryParams& p, double x) {
     case UnaryOp::square: return x * x;
     case UnaryOp::reciprocal: return 1 / x;
     case UnaryOp::neg: return -x;
+    case UnaryOp::sin: return std::sin(x);
+    case UnaryOp::cos: return std::cos(x);
     case UnaryOp::tanh: return std::tanh(x);
     case UnaryOp::sigmoid: return sigmoid(x);
     case UnaryOp::relu: return x < 0 ? 0 : x;
@@ -54,6 +56,7 @@ double reference_forward(UnaryOp op, const UnaryParams& p, double x) {
     // x/2 (1 + tanh u) as x σ(2u), the same function: 1 + tanh u cancels to 0 in double for x < -5.
     case UnaryOp::gelu_tanh: return x * sigmoid(2 * gelu_tanh_inner(x));
     case UnaryOp::softplus: return p.beta * x > p.threshold ? x : std::log1p(std::exp(p.beta * x)) / p.beta;
+    case UnaryOp::quadratic: return x * (1 - x);
     case UnaryOp::add_scalar: return x + p.scalar;
     case UnaryOp::sub_scalar: return x - p.scalar;
     case UnaryOp::rsub_scalar: return p.scalar - x;
@@ -77,6 +80,8 @@ double reference_derivative(UnaryOp op, const UnaryParams& p, double x) {
     case UnaryOp::square: return 2 * x;
     case UnaryOp::reciprocal: return -1 / (x * x);
     case UnaryOp::neg: return -1;
+    case UnaryOp::sin: return std::cos(x);
+    case UnaryOp::cos: return -std::sin(x);
     case UnaryOp::tanh: return 1 - std::tanh(x) * std::tanh(x);
     case UnaryOp::sigmoid: return sigmoid(x) * (1 - sigmoid(x));
     case UnaryOp::relu: return x > 0 ? 1 : 0;
@@ -89,6 +94,7 @@ double reference_derivative(UnaryOp op, const UnaryParams& p, double x) {
       return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du;
     }
     case UnaryOp::softplus: return p.beta * x > p.threshold ? 1 : sigmoid(p.beta * x);
+    case UnaryOp::quadratic: return 1 - 2 * x;
     case UnaryOp::add_scalar:
     case UnaryOp::sub_scalar: return 1;
     case UnaryOp::rsub_scalar: return -1;
@@ -104,7 +110,8 @@ const std::vector<UnaryOp> kAllOps = {
     UnaryOp::sign,        UnaryOp::clamp,      UnaryOp::square,     UnaryOp::reciprocal,  UnaryOp::neg,
     UnaryOp::tanh,        UnaryOp::sigmoid,    UnaryOp::relu,       UnaryOp::leaky_relu,  UnaryOp::elu,
     UnaryOp::gelu,        UnaryOp::gelu_tanh,  UnaryOp::softplus,   UnaryOp::add_scalar,  UnaryOp::sub_scalar,
-    UnaryOp::rsub_scalar, UnaryOp::mul_scalar, UnaryOp::div_scalar, UnaryOp::rdiv_scalar,
+    UnaryOp::rsub_scalar, UnaryOp::mul_scalar, UnaryOp::div_scalar, UnaryOp::rdiv_scalar, UnaryOp::sin,
+    UnaryOp::cos,         UnaryOp::quadratic,
 };
 
 // unary_name, made unique where two ops share their PyTorch name.

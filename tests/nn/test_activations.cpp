@@ -24,7 +24,7 @@ TEST(Activations, EachModulePassesGradientCheck) {
       std::make_shared<Tanh>(),  std::make_shared<LeakyReLU>(LeakyReLUOptions{.negative_slope = 0.2}),
       std::make_shared<ELU>(),   std::make_shared<GELU>(),
       std::make_shared<GELU>(GELUOptions{.approximate = ops::GeluApproximate::tanh}),
-      std::make_shared<Softmax>(SoftmaxOptions{.dim = 1})};
+      std::make_shared<Softmax>(SoftmaxOptions{.dim = 1}), std::make_shared<Quadratic>()};
   for (const auto& module : modules) {
     SCOPED_TRACE(module->describe());
     EXPECT_GRADCHECK([&](const std::vector<Tensor>& in) { return (*module)(in[0]); }, {away_from_zero().requires_grad_()});
@@ -38,6 +38,15 @@ TEST(Activations, ValuesMatchTheOps) {
   expect_close(Softmax()(Tensor::from({0.0, 0.0}, DType::f64)), Tensor::from({0.5, 0.5}, DType::f64), Tol::f64());
   EXPECT_EQ(LeakyReLU().describe(), "LeakyReLU(negative_slope=0.01)");
   EXPECT_EQ(Softmax({.dim = 1}).describe(), "Softmax(dim=1)");
+  expect_close(Quadratic()(x), Tensor::from({-6, 0.25}, DType::f64), Tol::f64());  // x (1 - x)
+}
+
+TEST(Activations, MadeByTheirConfigNames) {
+  EXPECT_EQ(make_activation("quadratic")->describe(), "Quadratic()");
+  EXPECT_EQ(make_activation("gelu")->describe(), "GELU(approximate='none')");
+  expect_throw_with<ConfigError>([] { make_activation("swish"); },
+                                 "unknown activation 'swish' (expected relu, sigmoid, tanh, leaky_relu, elu, gelu or "
+                                 "quadratic)");
 }
 
 TEST(Dropout, ActiveOnlyInTraining) {

@@ -32,6 +32,7 @@ TEST(Init, GainsMatchTorch) {
   EXPECT_DOUBLE_EQ(init::calculate_gain("tanh"), 5.0 / 3.0);
   EXPECT_DOUBLE_EQ(init::calculate_gain("leaky_relu", 0.2), std::sqrt(2.0 / 1.04));
   EXPECT_DOUBLE_EQ(init::calculate_gain("sigmoid"), 1.0);
+  EXPECT_DOUBLE_EQ(init::calculate_gain("quadratic"), 1.0);  // nnlab's own: slope 1 at 0, like linear
   expect_throw_with<ValueError>([] { init::calculate_gain("swish"); }, "unknown nonlinearity 'swish'");
 }
 

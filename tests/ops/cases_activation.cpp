@@ -18,6 +18,7 @@ const RegisterOpCases kActivationCases({
     {.name = "gelu_tanh", .shapes = {{3, 4}},
      .fn = [](const auto& in) { return ops::gelu(in[0], ops::GeluApproximate::tanh); }},
     {.name = "softplus", .shapes = {{3, 4}}, .fn = [](const auto& in) { return ops::softplus(in[0], 2.0, 1.0); }},
+    {.name = "quadratic", .shapes = {{3, 4}}, .fn = [](const auto& in) { return ops::quadratic(in[0]); }},
 });
 
 }  // namespace

@@ -24,6 +24,8 @@ const RegisterOpCases kMathCases({
     {.name = "square", .shapes = {{3, 4}}, .fn = [](const auto& in) { return ops::square(in[0]); }},
     {.name = "reciprocal", .shapes = {{3, 4}}, .domain = Domain::positive,
      .fn = [](const auto& in) { return ops::reciprocal(in[0]); }},
+    {.name = "sin", .shapes = {{3, 4}}, .fn = [](const auto& in) { return ops::sin(in[0]); }},
+    {.name = "cos", .shapes = {{3, 4}}, .fn = [](const auto& in) { return ops::cos(in[0]); }},
 });
 
 }  // namespace

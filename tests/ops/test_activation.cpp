@@ -6,6 +6,8 @@
 
 #include "nnlab/core/check.h"
 #include "nnlab/ops/activation.h"
+#include "nnlab/ops/arithmetic.h"
+#include "nnlab/ops/math.h"
 #include "testing/asserts.h"
 #include "testing/fixtures.h"
 #include "testing/gradcheck_asserts.h"
@@ -84,6 +86,31 @@ TEST(Activation, GradientsByHand) {
                Tol::f64());
 }
 
+TEST(Activation, QuadraticByHand) {
+  // x (1 - x): 0 at 0 and 1, 1/4 at 1/2, 2·(-1) at 2, -2·3 at -2
+  expect_close(ops::quadratic(f64({0, 1, 0.5, 2, -2})), f64({0, 0, 0.25, -2, -6}), Tol::f64());
+  expect_equal(ops::quadratic(Tensor::from({0.5, 3})), Tensor::from({0.25, -6}));  // exact in float32 too
+  // the derivative 1 - 2x: 1 at 0, 0 at 1/2, -3 at 2, 5 at -2
+  expect_close(grad_of([](const Tensor& x) { return ops::quadratic(x); }, {0, 0.5, 2, -2}), f64({1, 0, -3, 5}),
+               Tol::f64());
+}
+
+TEST(Activation, QuadraticMatchesItsComposition) {
+  // The fused op against x - x² built from ops/arithmetic and ops/math: values and gradients.
+  Rng rng(17);
+  const Tensor x = grad_input({4, 5}, rng);
+  const Tensor weights = randn({4, 5}, rng, DType::f64);
+  const Tensor fused = ops::quadratic(x);
+  fused.backward(weights);
+  const Tensor fused_grad = x.grad();
+  const Tensor x2 = clone(x).requires_grad_();
+  const Tensor composed = x2 - ops::square(x2);
+  composed.backward(weights);
+  expect_close(fused, composed, Tol::f64());
+  expect_close(fused_grad, x2.grad(), Tol::f64());
+  EXPECT_GRADCHECK([](const auto& in) { return ops::quadratic(in[0]); }, {grad_input({3, 4}, rng)});
+}
+
 TEST(Activation, GradientsAtZeroFollowPyTorch) {
   // relu'(0) = 0; leaky_relu'(0) = negative_slope and elu'(0) = alpha (0 is on the x <= 0 side).
   expect_equal(grad_of([](const Tensor& x) { return ops::relu(x); }, {-1, 0, 2}), f64({0, 0, 1}));
@@ -119,6 +146,7 @@ TEST(Activation, RejectsBadInputs) {
   expect_throw_with<ValueError>([] { ops::softplus(Tensor::zeros({2}), 0.0); },
                                 "softplus: expected a non-zero beta, got 0");
   expect_throw_with<ValueError>([] { ops::tanh(Tensor()); }, "tanh: expected a tensor, got an undefined one");
+  expect_throw_with<DTypeError>([&] { ops::quadratic(labels); }, "quadratic: expected float32 or float64, got int64");
 }
 
 }  // namespace nnlab

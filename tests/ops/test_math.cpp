@@ -35,6 +35,12 @@ TEST(Math, ValuesByHand) {
   expect_close(ops::pow(Tensor::from({2, 3}), 3), Tensor::from({8, 27}), tol);
   expect_close(ops::pow(Tensor::from({4, 9}), 0.5), Tensor::from({2, 3}), tol);
   expect_equal(ops::pow(Tensor::from({-3, 1.5}), 2), Tensor::from({9, 2.25}));
+  // sin and cos at 0, π/2, π/6 (sin = 1/2) and π/3 (cos = 1/2)
+  const double pi = std::numbers::pi;
+  expect_close(ops::sin(Tensor::from({0, pi / 2, pi / 6}, DType::f64)), Tensor::from({0, 1, 0.5}, DType::f64),
+               Tol::f64());
+  expect_close(ops::cos(Tensor::from({0, pi / 2, pi / 3}, DType::f64)), Tensor::from({1, 0, 0.5}, DType::f64),
+               Tol::f64());
 }
 
 TEST(Math, ClampByHand) {
@@ -82,6 +88,11 @@ TEST(Math, GradientsByHand) {
                Tol::f64());
   expect_close(grad_of([](const Tensor& x) { return ops::reciprocal(x); }, {2, -0.5}),
                Tensor::from({-0.25, -4}, DType::f64), Tol::f64());
+  // sin: cos x; cos: -sin x.
+  expect_close(grad_of([](const Tensor& x) { return ops::sin(x); }, {0, std::numbers::pi / 3}),
+               Tensor::from({1, 0.5}, DType::f64), Tol::f64());
+  expect_close(grad_of([](const Tensor& x) { return ops::cos(x); }, {0, std::numbers::pi / 6}),
+               Tensor::from({0, -0.5}, DType::f64), Tol::f64());
   // pow(x, 3): 3x²
   expect_close(grad_of([](const Tensor& x) { return ops::pow(x, 3); }, {2, -1}), Tensor::from({12, 3}, DType::f64),
                Tol::f64());
@@ -129,6 +140,8 @@ TEST(Math, RejectsBadInputs) {
                                 "log: expected float32 or float64, got int64");
   expect_throw_with<DTypeError>([] { ops::pow(Tensor::zeros({2}, DType::i64), 2.0); },
                                 "pow: expected float32 or float64, got int64");
+  expect_throw_with<DTypeError>([] { ops::sin(Tensor::zeros({2}, DType::i64)); },
+                                "sin: expected float32 or float64, got int64");
   expect_throw_with<ValueError>([] { ops::clamp(Tensor::zeros({2}), 2.0, 1.0); },
                                 "clamp: min (2) must not exceed max (1)");
   expect_throw_with<ValueError>([] { ops::clamp(Tensor::zeros({2})); },

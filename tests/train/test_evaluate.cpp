@@ -56,8 +56,18 @@ TEST(Objective, DefaultsFollowTheTaskAndRejectMismatches) {
   EXPECT_FALSE(train::make_objective("l1", data::Task::regression, 0).classification);
   expect_throw_with<ConfigError>([] { train::make_objective("hinge", data::Task::classification, 3); },
                                  "loss: expected one of auto, cross_entropy, mse, l1, bce, multi_margin, perceptron, got 'hinge'");
-  expect_throw_with<ConfigError>([] { train::make_objective("mse", data::Task::classification, 3); },
-                                 "loss 'mse' needs a regression dataset");
+  expect_throw_with<ConfigError>([] { train::make_objective("l1", data::Task::classification, 3); },
+                                 "loss 'l1' needs a regression dataset");
+  expect_throw_with<ConfigError>([] { train::make_objective("cross_entropy", data::Task::regression, 0); },
+                                 "loss 'cross_entropy' needs a classification dataset");
+}
+
+TEST(Objective, MseOnClassesComparesOutputsWithOneHotTargets) {
+  const auto objective = train::make_objective("mse", data::Task::classification, 2);
+  EXPECT_TRUE(objective.classification);
+  // outputs [[1, 0], [0.5, 0.5]] against one-hot [[1, 0], [0, 1]]: (0 + 0 + 0.25 + 0.25) / 4
+  const Tensor loss = objective.loss(Tensor::from({{1, 0}, {0.5, 0.5}}), Tensor::from_doubles({0, 1}, {2}, DType::i64));
+  EXPECT_NEAR(loss.item(), 0.125, 1e-7);
 }
 
 TEST(Objective, BceComparesSigmoidOutputsWithOneHotTargets) {

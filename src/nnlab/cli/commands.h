@@ -16,7 +16,10 @@ void add_datasets_command(CLI::App& app, int& status);  // nnlab datasets
 void add_report_command(CLI::App& app, int& status);    // nnlab report RUN_DIR
 void add_sweep_command(CLI::App& app, int& status);     // nnlab sweep CONFIG | --resume SWEEP_DIR
 void add_analyze_command(CLI::App& app, int& status);   // nnlab analyze pca RUN_DIR...
+void add_run_command(CLI::App& app, int& status);       // nnlab run NAME [--quick] | --list
 void add_diff_command(CLI::App& app, int& status);      // nnlab diff RUN_A RUN_B [--out DIR]
+void add_closed_form_command(CLI::App& app, int& status);  // nnlab closed-form CONFIG [--set k=v]... [--out DIR]
+void add_optimize_command(CLI::App& app, int& status);  // nnlab optimize [CONFIG] [--function F] [--optimizer S]...
 
 // The command line as typed (arguments quoted where the shell would need it), for run.json.
 void set_command_line(int argc, const char* const* argv);

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "nnlab/cli/commands.h"
+#include "nnlab/cli/result_table.h"
 #include "nnlab/core/error.h"
 #include "nnlab/io/run_folder.h"
 #include "nnlab/lab/run_diff.h"
@@ -19,28 +20,11 @@
 namespace nnlab::cli {
 namespace {
 
-// Rows of cells as columns padded to their widest cell, two spaces apart, indented by two.
-std::string columns(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> widths;
-  for (const auto& row : rows) {
-    widths.resize(std::max(widths.size(), row.size()));
-    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-  }
-  std::string text;
-  for (const auto& row : rows) {
-    std::string line = " ";
-    for (std::size_t i = 0; i < row.size(); ++i) line += fmt::format(" {:<{}} ", row[i], widths[i]);
-    line.erase(line.find_last_not_of(' ') + 1);
-    text += line + "\n";
-  }
-  return text;
-}
-
 std::string config_section(const lab::RunDiff& diff) {
   if (diff.config.empty()) return "config: the same (name and out aside)\n";
   std::vector<std::vector<std::string>> rows{{"key", "A", "B"}};
   for (const auto& [key, a, b] : diff.config) rows.push_back({key, a.empty() ? "-" : a, b.empty() ? "-" : b});
-  return fmt::format("config: {} key(s) differ\n{}", diff.config.size(), columns(rows));
+  return fmt::format("config: {} key(s) differ\n{}", diff.config.size(), text_columns(rows, "  "));
 }
 
 std::string finals_section(const lab::RunDiff& diff) {
@@ -49,7 +33,7 @@ std::string finals_section(const lab::RunDiff& diff) {
   for (const auto& [tag, a, b] : diff.finals) {
     rows.push_back({tag, fmt::format("{:.6g}", a), fmt::format("{:.6g}", b), fmt::format("{:+.3g}", b - a)});
   }
-  return columns(rows);
+  return text_columns(rows, "  ");
 }
 
 std::string losses_section(const lab::RunDiff& diff) {

@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include "nnlab/analysis/linear_regions.h"
 #include "nnlab/cli/commands.h"
 #include "nnlab/io/config.h"
 #include "nnlab/lab/experiment.h"
@@ -23,16 +22,6 @@ void add_info_command(CLI::App& app, int& status) {
     std::cout << fmt::format("{}: {} on {} ({} train / {} val / {} test examples)\n", *config_path, e.config.model.type,
                              e.config.data.dataset, e.data.train.size(), e.data.val.size(), e.data.test.size())
               << lab::model_summary(e);
-    const io::ModelConfig& m = e.config.model;
-    if (m.type == "mlp" && m.hidden.size() == 1 && m.activation == "relu") {
-      // E6: n1 ReLU units cut the n0-dimensional input space into at most this many linear pieces.
-      const std::int64_t inputs = e.example_shape.numel(), units = m.hidden.front();
-      const analysis::RegionBound bound = analysis::linear_region_bound(inputs, units);
-      std::cout << fmt::format(
-          "linear regions: at most {} (sum over k = 0..min(n0, n1) of C(n1, k), n0 = {} inputs, "
-          "n1 = {} ReLU units)\n",
-          bound.exact, inputs, units);
-    }
     status = 0;
   });
 }

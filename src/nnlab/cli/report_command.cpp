@@ -1,4 +1,4 @@
-// nnlab report RUN_DIR: plots and report.html again from a run folder; nnlab analyze pca
+// nnlab report DIR: report.html again from a run folder (and its plots), a sweep or an experiment; nnlab analyze pca
 // RUN_DIR...: the weight trajectories of runs with snapshots, in one picture.
 #include <filesystem>
 #include <iostream>
@@ -9,6 +9,9 @@
 
 #include "nnlab/cli/commands.h"
 #include "nnlab/io/run_folder.h"
+#include "nnlab/lab/experiment_report.h"
+#include "nnlab/lab/sweep_report.h"
+#include "nnlab/lab/sweep_results.h"
 #include "nnlab/lab/trajectory_pca.h"
 #include "nnlab/report/html_report.h"
 #include "nnlab/report/run_plots.h"
@@ -17,9 +20,23 @@ namespace nnlab::cli {
 
 void add_report_command(CLI::App& app, int& status) {
   auto dir = std::make_shared<std::string>();
-  CLI::App* command = app.add_subcommand("report", "Draw a run's plots and write its report.html again");
-  command->add_option("run", *dir, "the run folder (runs/<name>-<timestamp>)")->required();
+  CLI::App* command =
+      app.add_subcommand("report", "Write report.html again: of a run (with its plots), a sweep or an experiment");
+  command->add_option("run", *dir, "a run, sweep or experiment folder")->required();
   command->callback([dir, &status] {
+    const std::filesystem::path path(*dir);
+    if (std::filesystem::is_regular_file(path / "experiment.toml") ||
+        std::filesystem::is_regular_file(path / "plan.json")) {
+      if (std::filesystem::exists(path / "experiment.toml")) {
+        lab::write_experiment_report(path);
+      } else {
+        const lab::SweepOutcome sweep = lab::open_sweep(path);
+        lab::write_sweep_report(sweep, lab::collect_results(sweep));
+      }
+      std::cout << "report: " << (path / "report.html").string() << "\n";
+      status = 0;
+      return;
+    }
     const io::RunFolder folder = io::RunFolder::open(*dir);
     const auto plots = report::draw_run_plots(folder.dir());
     report::write_html_report(folder.dir());

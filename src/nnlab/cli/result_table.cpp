@@ -1,5 +1,6 @@
 #include "nnlab/cli/result_table.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -34,6 +35,23 @@ std::string result_table(const lab::RunOutcome& outcome) {
                      result.seconds, result.steps, outcome.parameters, outcome.folder.string(),
                      (outcome.folder / "report.html").string());
   return out;
+}
+
+std::string text_columns(const std::vector<std::vector<std::string>>& rows, const std::string& indent) {
+  std::vector<std::size_t> widths;
+  for (const auto& row : rows) {
+    widths.resize(std::max(widths.size(), row.size()));
+    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+  }
+  std::string text;
+  for (const auto& row : rows) {
+    std::string line = indent;
+    for (std::size_t i = 0; i < row.size(); ++i) line += fmt::format("{:<{}}  ", row[i], widths[i]);
+    line.erase(line.find_last_not_of(' ') + 1);
+    text += line;
+    text += '\n';
+  }
+  return text;
 }
 
 }  // namespace nnlab::cli

@@ -1,6 +1,7 @@
 #pragma once
 // The tables the commands print: a run's final numbers, and an evaluation's.
 #include <string>
+#include <vector>
 
 #include "nnlab/lab/experiment.h"
 
@@ -18,5 +19,9 @@ struct SplitResult {
   std::int64_t examples = 0;
 };
 std::string split_table(const std::vector<SplitResult>& rows);
+
+// Rows of cells as columns padded to their widest cell, two spaces apart, each line starting with
+// `indent`; trailing spaces dropped.
+std::string text_columns(const std::vector<std::vector<std::string>>& rows, const std::string& indent = "");
 
 }  // namespace nnlab::cli

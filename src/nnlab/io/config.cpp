@@ -104,6 +104,7 @@ class Reader {
       if (node != nullptr && node->is_table()) read_section(*node->as_table(), section, config);
     }
     check_combinations(root, config);
+    if (config.model.depth > 0) config.model.hidden.assign(config.model.depth, config.model.width);
     return config;
   }
 
@@ -329,6 +330,12 @@ class Reader {
     if (config.model.type == "cnn" && config.model.layers.empty()) {
       fail(fmt::format("{}: [model] type = \"cnn\": expected its layers as [[model.layers]] tables, got none",
                        place("model.type")));
+    }
+    if ((config.model.depth > 0) != (config.model.width > 0)) {
+      fail(fmt::format("{}: [model] depth and width go together (depth hidden layers of width units), got depth = "
+                       "{}, width = {}",
+                       place(config.model.depth > 0 ? "model.depth" : "model.width"), config.model.depth,
+                       config.model.width));
     }
     if (config.schedule.name == "multistep" && config.schedule.milestones.empty()) {
       fail(fmt::format("{}: [schedule] name = \"multistep\": expected milestones = [epoch, ...], got none",

@@ -84,7 +84,11 @@ struct ModelConfig {
   // mlp, logistic (one Linear layer), cnn (built from `layers`), resnet18, resnet34.
   std::string type = "mlp";
   std::vector<std::int64_t> hidden = {128};  // mlp: hidden widths (each >= 1; may be empty)
-  std::string activation = "relu";           // relu, sigmoid, tanh, leaky_relu, elu, gelu
+  // mlp: both > 0 give `depth` hidden layers of `width` units in place of `hidden`, as numbers a
+  // sweep can vary and chart (E6's depth and width studies).
+  std::int64_t depth = 0;
+  std::int64_t width = 0;
+  std::string activation = "relu";           // relu, sigmoid, tanh, leaky_relu, elu, gelu, quadratic
   bool batchnorm = false;                    // mlp: BatchNorm1d before each hidden activation
   double dropout = 0.0;                      // mlp: after each hidden activation, in [0, 1)
   // default (torch.nn.Linear's), xavier_normal, xavier_uniform, kaiming_normal, kaiming_uniform
@@ -139,8 +143,9 @@ struct TrainConfig {
   std::int64_t epochs = 10;             // >= 1
   std::int64_t batch_size = 64;         // >= 1
   std::int64_t eval_batch_size = 1000;  // >= 1; evaluation only, never changes results
-  // cross_entropy, mse, l1, bce (sigmoid + binary cross-entropy on one-hot targets),
-  // multi_margin. Default: cross_entropy for classification, mse for regression.
+  // cross_entropy, mse (on one-hot targets for classification), l1, bce (sigmoid + binary
+  // cross-entropy on one-hot targets), multi_margin. Default: cross_entropy for classification,
+  // mse for regression.
   std::string loss = "auto";
   double label_smoothing = 0.0;  // cross_entropy; in [0, 1)
   bool shuffle = true;

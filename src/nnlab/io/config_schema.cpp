@@ -53,7 +53,7 @@ constexpr std::string_view kTasks[] = {"classification", "regression"};
 constexpr std::string_view kNormalize[] = {"dataset", "computed", "none"};
 constexpr std::string_view kColors[] = {"rgb", "gray"};
 constexpr std::string_view kModelTypes[] = {"mlp", "logistic", "perceptron", "cnn", "resnet18", "resnet34"};
-constexpr std::string_view kActivations[] = {"relu", "sigmoid", "tanh", "leaky_relu", "elu", "gelu"};
+constexpr std::string_view kActivations[] = {"relu", "sigmoid", "tanh", "leaky_relu", "elu", "gelu", "quadratic"};
 constexpr std::string_view kInits[] = {"default", "xavier_normal", "xavier_uniform", "kaiming_normal",
                                        "kaiming_uniform"};
 constexpr std::string_view kDTypes[] = {"float32", "float64"};
@@ -107,6 +107,8 @@ const KeySpec kKeys[] = {
 
     {"model", "type", at<&Exp::model, &ModelConfig::type>, one_of(kModelTypes), "architecture"},
     {"model", "hidden", at<&Exp::model, &ModelConfig::hidden>, at_least(1), "mlp: hidden widths"},
+    {"model", "depth", at<&Exp::model, &ModelConfig::depth>, at_least(0), "mlp: hidden layers of `width` (0: hidden)"},
+    {"model", "width", at<&Exp::model, &ModelConfig::width>, at_least(0), "mlp: units per layer with depth"},
     {"model", "activation", at<&Exp::model, &ModelConfig::activation>, one_of(kActivations), "hidden activation"},
     {"model", "batchnorm", at<&Exp::model, &ModelConfig::batchnorm>, kAny,
      "mlp: BatchNorm1d before each hidden activation"},

@@ -16,30 +16,12 @@
 
 #include "nnlab/core/check.h"
 #include "nnlab/io/config_schema.h"
+#include "nnlab/io/toml_order.h"
 
 namespace nnlab::io {
 namespace {
 
 [[noreturn]] void fail(std::string message) { throw ConfigError(std::move(message)); }
-
-// A table's entries in the order they were written (toml++ keeps them sorted by key), so that
-// trials vary the first grid key slowest, as the file reads.
-struct KeyNode {
-  std::reference_wrapper<const toml::key> key;
-  std::reference_wrapper<const toml::node> node;
-};
-std::vector<std::pair<const toml::key&, const toml::node&>> in_file_order(const toml::table& table) {
-  std::vector<KeyNode> sorted;
-  for (const auto& [key, node] : table) sorted.push_back({key, node});
-  std::stable_sort(sorted.begin(), sorted.end(), [](const KeyNode& a, const KeyNode& b) {
-    const auto& x = a.key.get().source().begin;
-    const auto& y = b.key.get().source().begin;
-    return std::pair(x.line, x.column) < std::pair(y.line, y.column);
-  });
-  std::vector<std::pair<const toml::key&, const toml::node&>> out;
-  for (const KeyNode& entry : sorted) out.emplace_back(entry.key.get(), entry.node.get());
-  return out;
-}
 
 class SweepReader {
  public:
@@ -141,7 +123,9 @@ class SweepReader {
     const auto* table = node.as_table();
     if (table == nullptr) fail(where(node, "[sweep] grid: expected a table of \"section.key\" = [values]"));
     std::vector<SweepAxis> grid;
-    for (const auto& [key, values] : in_file_order(*table)) {
+    for (const auto& [key_at, values_at] : in_file_order(*table)) {
+      const toml::key& key = *key_at;
+      const toml::node& values = *values_at;
       const std::string label = fmt::format("[sweep] grid \"{}\"", key.str());
       check_key(std::string(key.str()), values, "[sweep] grid");
       SweepAxis axis{.key = std::string(key.str()), .values = {}};
@@ -160,7 +144,9 @@ class SweepReader {
       if (table == nullptr)
         fail(where(array[i], label + ": expected a table { name = \"...\", \"section.key\" = value }"));
       SweepVariant variant;
-      for (const auto& [key, value] : in_file_order(*table)) {
+      for (const auto& [key_at, value_at] : in_file_order(*table)) {
+        const toml::key& key = *key_at;
+        const toml::node& value = *value_at;
         if (key.str() == "name") {
           variant.name = text_of(value, label + " name", "a non-empty string");
           continue;
@@ -268,7 +254,9 @@ class SweepReader {
     const auto* table = node.as_table();
     if (table == nullptr) fail(where(node, "[sweep.random]: expected a table"));
     RandomSearch search;
-    for (const auto& [key, value] : in_file_order(*table)) {
+    for (const auto& [key_at, value_at] : in_file_order(*table)) {
+      const toml::key& key = *key_at;
+      const toml::node& value = *value_at;
       if (key.str() == "trials") {
         const auto trials = value.value<std::int64_t>();
         if (!value.is_integer() || !trials || *trials < 1)

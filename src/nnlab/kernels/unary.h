@@ -10,8 +10,8 @@
 namespace nnlab::kernels {
 
 enum class UnaryOp {
-  exp, log, sqrt, pow, abs, sign, clamp, square, reciprocal, neg,           // math
-  tanh, sigmoid, relu, leaky_relu, elu, gelu, gelu_tanh, softplus,         // activations
+  exp, log, sqrt, pow, abs, sign, clamp, square, reciprocal, neg, sin, cos,    // math
+  tanh, sigmoid, relu, leaky_relu, elu, gelu, gelu_tanh, softplus, quadratic,  // activations
   add_scalar, sub_scalar, rsub_scalar, mul_scalar, div_scalar, rdiv_scalar,  // x + c, x - c, c - x, x c, x / c, c / x
 };
 

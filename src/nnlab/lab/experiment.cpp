@@ -4,8 +4,10 @@
 #include <ctime>
 #include <optional>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "nnlab/analysis/linear_regions.h"
 #include "nnlab/core/check.h"
 #include "nnlab/core/parallel.h"
 #include "nnlab/io/atomic_file.h"
@@ -156,7 +158,16 @@ RunOutcome train_in(const io::RunFolder& folder, Experiment& e, const RunOptions
 std::string model_summary(const Experiment& e) {
   std::vector<std::int64_t> input{1};
   for (std::int64_t size : e.example_shape) input.push_back(size);
-  return nn::summary(*e.model, Shape(std::span<const std::int64_t>(input)), e.data.train.inputs.dtype());
+  std::string text = nn::summary(*e.model, Shape(std::span<const std::int64_t>(input)), e.data.train.inputs.dtype());
+  const io::ModelConfig& m = e.config.model;
+  if (m.type == "mlp" && m.hidden.size() == 1 && m.activation == "relu") {
+    // E6: n1 ReLU units cut the n0-dimensional input space into at most this many linear pieces.
+    const std::int64_t inputs = e.example_shape.numel(), units = m.hidden.front();
+    text += fmt::format(
+        "linear regions: at most {} (sum over k = 0..min(n0, n1) of C(n1, k), n0 = {} inputs, n1 = {} ReLU units)\n",
+        analysis::linear_region_bound(inputs, units).exact, inputs, units);
+  }
+  return text;
 }
 
 Experiment build_experiment(const io::ExperimentConfig& config) {

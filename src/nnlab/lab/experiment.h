@@ -34,7 +34,8 @@ struct Experiment {
 // reproducible.
 Experiment build_experiment(const io::ExperimentConfig& config);
 
-// The model's layers, output shapes and parameter counts for one example (`nnlab info`, model.txt).
+// The model's layers, output shapes and parameter counts for one example (`nnlab info`, model.txt),
+// and for a one-hidden-layer ReLU MLP the bound on its linear regions (E6).
 std::string model_summary(const Experiment& e);
 
 struct RunOutcome {

@@ -79,22 +79,23 @@ std::string note(const ResultRow& row) {
 }
 
 // "seed 3 finished", linked to the trial's report when there is one.
-std::string trial_entry(const TrialOutcome& t) {
+std::string trial_entry(const TrialOutcome& t, const std::string& link_prefix) {
   const StatusLabel status = status_label(t.status);
   const std::string label = fmt::format("seed {}", t.trial.seed);
   const std::string name = escape_html(t.trial.name);
   const std::string link =
       std::filesystem::is_regular_file(t.folder / "report.html")
-          ? fmt::format("<a href=\"{}\" title=\"{}\">{}</a>", escape_html(trial_report_href(t)), name, label)
+          ? fmt::format("<a href=\"{}\" title=\"{}\">{}</a>", escape_html(link_prefix + trial_report_href(t)), name, label)
           : fmt::format("<span title=\"{}\">{}</span> <span class=\"none\">report not recorded</span>", name, label);
   return fmt::format("<div>{} <span class=\"status {}\" title=\"{}\">{}</span></div>", link, status.css,
                      escape_html(t.reason), status.text);
 }
 
-std::string trials_cell(const SweepOutcome& sweep, const std::string& configuration) {
+std::string trials_cell(const SweepOutcome& sweep, const std::string& configuration,
+                        const std::string& link_prefix) {
   std::string html;
   for (const TrialOutcome& t : sweep.trials) {
-    if (t.trial.configuration == configuration) html += trial_entry(t);
+    if (t.trial.configuration == configuration) html += trial_entry(t, link_prefix);
   }
   return html;
 }
@@ -109,7 +110,7 @@ std::string header_row(const std::string& rank_by, const std::vector<std::string
 }
 
 std::string row_html(const SweepOutcome& sweep, const ResultRow& row, const std::vector<std::string>& keys,
-                     const std::vector<std::string>& tags) {
+                     const std::vector<std::string>& tags, const std::string& link_prefix) {
   std::string html = fmt::format("<tr><td>{}</td><td>{}</td>", row.rank, escape_html(row.configuration));
   for (const std::string& key : keys) {
     const auto found =
@@ -124,7 +125,7 @@ std::string row_html(const SweepOutcome& sweep, const ResultRow& row, const std:
                       std::isfinite(row.seconds.mean) ? fmt::format("{:.1f}", row.seconds.mean) : kNotRecorded,
                       std::isfinite(row.steps_per_epoch) ? format_number(row.steps_per_epoch, 6) : kNotRecorded);
   return html + fmt::format("<td class=\"wrap\">{}</td><td class=\"wrap\">{}</td></tr>\n", note(row),
-                            trials_cell(sweep, row.configuration));
+                            trials_cell(sweep, row.configuration, link_prefix));
 }
 
 }  // namespace
@@ -175,13 +176,14 @@ std::string overview_section(const SweepOutcome& sweep, const std::vector<Result
   return html;
 }
 
-std::string results_section(const SweepOutcome& sweep, const std::vector<ResultRow>& rows) {
+std::string results_section(const SweepOutcome& sweep, const std::vector<ResultRow>& rows,
+                            const std::string& link_prefix) {
   if (rows.empty()) return "<p class=\"none\">No trials planned.</p>\n";
   const std::vector<std::string> keys = setting_keys(rows);
   const std::vector<std::string> tags = other_tags(rows);
   std::string html = "<div class=\"scroll\"><table id=\"results\"><thead>" + header_row(sweep.rank_by, keys, tags) +
                      "</thead>\n<tbody>\n";
-  for (const ResultRow& row : rows) html += row_html(sweep, row, keys, tags);
+  for (const ResultRow& row : rows) html += row_html(sweep, row, keys, tags, link_prefix);
   return html + "</tbody></table></div>\n";
 }
 

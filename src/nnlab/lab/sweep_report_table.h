@@ -25,7 +25,9 @@ std::string overview_section(const SweepOutcome& sweep, const std::vector<Result
 // One row per configuration in rank order: rank, configuration, the swept values, n, rank_by's
 // final mean ± std with its 95 % interval, best, the other metrics' means, seconds, steps per
 // epoch, a note on trials that did not finish, and each trial with its status and a link to its
-// report (or "not recorded" where it has none).
-std::string results_section(const SweepOutcome& sweep, const std::vector<ResultRow>& rows);
+// report (or "not recorded" where it has none). `link_prefix` goes before each link (the
+// sweep folder's path from a page elsewhere, "lr/" in an experiment's report).
+std::string results_section(const SweepOutcome& sweep, const std::vector<ResultRow>& rows,
+                            const std::string& link_prefix = "");
 
 }  // namespace nnlab::lab

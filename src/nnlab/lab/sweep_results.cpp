@@ -69,6 +69,13 @@ void rank(std::vector<ResultRow>& rows) {
   for (std::size_t i = 0; i < rows.size(); ++i) rows[i].rank = static_cast<std::int64_t>(i + 1);
 }
 
+// Four decimals, or scientific notation for values that would print as 0.0000 (E14's gradient
+// ratios) or too wide.
+std::string readable(double value) {
+  const double size = std::fabs(value);
+  return size == 0 || (size >= 1e-3 && size < 1e5) ? fmt::format("{:.4f}", value) : fmt::format("{:.3e}", value);
+}
+
 std::string number(double value) { return std::isfinite(value) ? fmt::format("{:.6g}", value) : std::string(); }
 
 std::string csv_text(const std::string& text) {
@@ -174,17 +181,17 @@ std::string results_table(const std::vector<ResultRow>& rows, const std::string&
   for (std::size_t i = 0; i < shown; ++i) {
     const ResultRow& row = rows[i];
     const MetricResult& m = row.metrics.front();
-    const std::string value =
-        m.final.n == 0   ? "-"
-        : m.final.n == 1 ? fmt::format("{:.4f}", m.final.mean)
-                         : fmt::format("{:.4f} ± {:.4f} (± {:.4f})", m.final.mean, m.final.std, m.final.ci_half_width);
+    const std::string value = m.final.n == 0   ? "-"
+                              : m.final.n == 1 ? readable(m.final.mean)
+                                               : fmt::format("{} ± {} (± {})", readable(m.final.mean),
+                                                             readable(m.final.std), readable(m.final.ci_half_width));
     std::string note;
     if (row.finished < row.trials) {
       note = fmt::format("{} of {} finished", row.finished, row.trials);
       if (!row.reason.empty()) note += ": " + row.reason;
     }
     out += fmt::format("{:>4}  {:<{}}  {:>3}  {:>30}  {:>10}  {:>8}  {}\n", row.rank, row.configuration, width,
-                       row.finished, value, m.best.n == 0 ? "-" : fmt::format("{:.4f}", m.best.mean),
+                       row.finished, value, m.best.n == 0 ? "-" : readable(m.best.mean),
                        std::isfinite(row.seconds.mean) ? fmt::format("{:.1f}", row.seconds.mean) : "-", note);
   }
   if (shown < rows.size()) out += fmt::format("({} more in results.csv)\n", rows.size() - shown);

@@ -337,6 +337,12 @@ SweepOutcome run_sweep(const std::filesystem::path& config, const SweepRunOption
   });
 }
 
+SweepOutcome open_sweep(const std::filesystem::path& sweep_dir) {
+  SweepOutcome outcome = read_plan(sweep_dir);
+  read_trial_ends(outcome);
+  return outcome;
+}
+
 SweepOutcome resume_sweep(const std::filesystem::path& sweep_dir, const SweepRunOptions& options) {
   // The scheduler reads the journal: only the trials that did not end run.
   return lead(options, [&] { return read_plan(sweep_dir); });

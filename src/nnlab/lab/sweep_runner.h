@@ -58,6 +58,9 @@ struct SweepOutcome {
 // Plans the sweep in `config` (every trial checked first), creates its folder and runs it.
 SweepOutcome run_sweep(const std::filesystem::path& config, const SweepRunOptions& options);
 
+// A sweep folder as it stands: its plan and how each trial ended so far; runs and changes nothing.
+SweepOutcome open_sweep(const std::filesystem::path& sweep_dir);
+
 // Runs the trials of an existing sweep folder that have not ended (a partly written trial
 // folder is removed first); the plan and its overrides are the folder's.
 SweepOutcome resume_sweep(const std::filesystem::path& sweep_dir, const SweepRunOptions& options);

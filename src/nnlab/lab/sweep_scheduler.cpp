@@ -51,31 +51,36 @@ double metric_at_epoch(const std::filesystem::path& folder, const std::string& t
 
 }  // namespace
 
+void read_trial_ends(SweepOutcome& sweep) {
+  std::ifstream journal(sweep.folder / "journal.jsonl");
+  std::map<std::string, Json> ended;
+  for (std::string line; std::getline(journal, line);) {
+    const Json entry = Json::parse(line, nullptr, false);
+    if (entry.is_object() && entry.contains("trial") && entry.contains("status")) ended[entry.value("trial", "")] = entry;
+  }
+  for (TrialOutcome& t : sweep.trials) {
+    const auto found = ended.find(t.trial.name);
+    if (found == ended.end()) continue;
+    t.status = status_from_name(found->second.value("status", ""));
+    t.reason = found->second.value("reason", "");
+    t.pruned_at_epoch = found->second.value("epoch", std::int64_t{0});
+  }
+}
+
 SweepScheduler::SweepScheduler(SweepOutcome& sweep) : sweep_(sweep) {
-  std::map<std::string, std::pair<TrialStatus, Json>> ended;
+  read_trial_ends(sweep_);
   std::ifstream journal(sweep_.folder / "journal.jsonl");
   for (std::string line; std::getline(journal, line);) {
     const Json entry = Json::parse(line, nullptr, false);
-    if (!entry.is_object() || !entry.contains("trial")) continue;  // a line cut short by a crash
-    const std::string name = entry.value("trial", "");
-    if (entry.contains("rung")) {
-      rung_values_[entry.value("rung", std::int64_t{0})][name] =
-          entry["value"].is_number() ? entry["value"].get<double>() : std::numeric_limits<double>::quiet_NaN();
-    } else {
-      ended[name] = {status_from_name(entry.value("status", "")), entry};
-    }
+    if (!entry.is_object() || !entry.contains("rung")) continue;  // an end, or a line cut short by a crash
+    rung_values_[entry.value("rung", std::int64_t{0})][entry.value("trial", "")] =
+        entry["value"].is_number() ? entry["value"].get<double>() : std::numeric_limits<double>::quiet_NaN();
   }
   for (TrialOutcome& t : sweep_.trials) {
-    if (const auto found = ended.find(t.trial.name); found != ended.end()) {
-      t.status = found->second.first;
-      t.reason = found->second.second.value("reason", "");
-      t.pruned_at_epoch = found->second.second.value("epoch", std::int64_t{0});
-    } else {
-      t.status = TrialStatus::not_run;
-      std::filesystem::remove_all(t.folder);  // begun but not ended: start it again
-      std::filesystem::remove(sweep_.folder / "trials" / (t.trial.name + ".log"));
-      ++to_run_;
-    }
+    if (t.status != TrialStatus::not_run) continue;
+    std::filesystem::remove_all(t.folder);  // begun but not ended: start it again
+    std::filesystem::remove(sweep_.folder / "trials" / (t.trial.name + ".log"));
+    ++to_run_;
   }
 }
 

@@ -22,6 +22,10 @@
 
 namespace nnlab::lab {
 
+// Each trial's status, reason and pruning epoch as the journal of sweep.folder records them;
+// trials it does not name stay as they are.
+void read_trial_ends(SweepOutcome& sweep);
+
 // One process's worth of a trial: `nnlab train` (start) or `nnlab resume`, up to a rung or the end.
 struct TrialSegment {
   std::size_t trial = 0;        // index into the plan

@@ -11,6 +11,7 @@ namespace nnlab::nn {
 Tensor ReLU::forward(const Tensor& x) { return ops::relu(x); }
 Tensor Sigmoid::forward(const Tensor& x) { return ops::sigmoid(x); }
 Tensor Tanh::forward(const Tensor& x) { return ops::tanh(x); }
+Tensor Quadratic::forward(const Tensor& x) { return ops::quadratic(x); }
 
 Tensor LeakyReLU::forward(const Tensor& x) { return ops::leaky_relu(x, options_.negative_slope); }
 std::string LeakyReLU::describe() const { return fmt::format("LeakyReLU(negative_slope={})", options_.negative_slope); }
@@ -33,8 +34,9 @@ std::shared_ptr<Module> make_activation(const std::string& name) {
   if (name == "leaky_relu") return std::make_shared<LeakyReLU>();
   if (name == "elu") return std::make_shared<ELU>();
   if (name == "gelu") return std::make_shared<GELU>();
-  throw ConfigError(
-      fmt::format("unknown activation '{}' (expected relu, sigmoid, tanh, leaky_relu, elu or gelu)", name));
+  if (name == "quadratic") return std::make_shared<Quadratic>();
+  throw ConfigError(fmt::format(
+      "unknown activation '{}' (expected relu, sigmoid, tanh, leaky_relu, elu, gelu or quadratic)", name));
 }
 
 }  // namespace nnlab::nn

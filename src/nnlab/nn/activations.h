@@ -1,7 +1,7 @@
 #pragma once
-// Activation modules, as torch.nn.ReLU, Sigmoid, Tanh, LeakyReLU, ELU, GELU and Softmax. Each
-// forward is one call to the op of the same name in ops/activation.h or ops/softmax.h, and
-// keeps the input's shape.
+// Activation modules, as torch.nn.ReLU, Sigmoid, Tanh, LeakyReLU, ELU, GELU and Softmax, and
+// nnlab's Quadratic (x (1 - x), E5). Each forward is one call to the op of the same name in
+// ops/activation.h or ops/softmax.h, and keeps the input's shape.
 #include <cstdint>
 
 #include <memory>
@@ -28,6 +28,14 @@ class Tanh final : public Module {
  public:
   Tensor forward(const Tensor& x) override;
   std::string describe() const override { return "Tanh()"; }
+};
+
+// x (1 - x): no torch counterpart. A one-hidden-layer network with it is a linear model in the
+// quadratic features of its input (E5).
+class Quadratic final : public Module {
+ public:
+  Tensor forward(const Tensor& x) override;
+  std::string describe() const override { return "Quadratic()"; }
 };
 
 struct LeakyReLUOptions {
@@ -89,7 +97,8 @@ class Softmax final : public Module {
 };
 
 // The activation layer called `name` with default options: relu, sigmoid, tanh, leaky_relu,
-// elu or gelu (the names configs use). Throws ConfigError listing them for any other name.
+// elu, gelu or quadratic (the names configs use). Throws ConfigError listing them for any other
+// name.
 std::shared_ptr<Module> make_activation(const std::string& name);
 
 }  // namespace nnlab::nn

@@ -15,7 +15,7 @@ struct MlpOptions {
   std::int64_t in_features = 0;
   std::vector<std::int64_t> hidden = {};  // one Linear per entry, then the output Linear
   std::int64_t out_features = 0;
-  std::string activation = "relu";  // relu, sigmoid, tanh, leaky_relu, elu, gelu
+  std::string activation = "relu";  // relu, sigmoid, tanh, leaky_relu, elu, gelu, quadratic
   bool batchnorm = false;           // BatchNorm1d after each hidden Linear, before the activation
   double dropout = 0.0;             // Dropout after each hidden activation when > 0
   // "default" (torch.nn.Linear's U(±1/sqrt(in))), "xavier_normal", "xavier_uniform" (gain 1),

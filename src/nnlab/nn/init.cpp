@@ -26,10 +26,13 @@ double calculate_gain(const std::string& nonlinearity, double param) {
   if (nonlinearity == "relu") return std::sqrt(2.0);
   if (nonlinearity == "leaky_relu") return std::sqrt(2.0 / (1.0 + param * param));
   if (nonlinearity == "selu") return 0.75;
-  NNLAB_CHECK(
-      false, ValueError,
-      "calculate_gain: unknown nonlinearity '{}' (expected linear, conv2d, sigmoid, tanh, relu, leaky_relu or selu)",
-      nonlinearity);
+  // x (1 - x) has no torch gain. Its slope is 1 at 0, so on the small pre-activations of a fresh
+  // layer it passes the variance through as the identity does: the linear gain, 1.
+  if (nonlinearity == "quadratic") return 1.0;
+  NNLAB_CHECK(false, ValueError,
+              "calculate_gain: unknown nonlinearity '{}' (expected linear, conv2d, sigmoid, tanh, relu, leaky_relu, "
+              "selu or quadratic)",
+              nonlinearity);
   return 1.0;
 }
 

@@ -13,7 +13,8 @@ namespace nnlab::nn::init {
 enum class FanMode { fan_in, fan_out };
 
 // The recommended gain for a nonlinearity: "linear", "conv2d", "sigmoid" -> 1, "tanh" -> 5/3,
-// "relu" -> sqrt(2), "leaky_relu" -> sqrt(2 / (1 + slope^2)), "selu" -> 3/4.
+// "relu" -> sqrt(2), "leaky_relu" -> sqrt(2 / (1 + slope^2)), "selu" -> 3/4, and nnlab's
+// "quadratic" -> 1.
 double calculate_gain(const std::string& nonlinearity, double param = 0.01);
 
 // (fan_in, fan_out) of a weight: (in, out) for (out, in); conv weights (out, in, k...) multiply

@@ -33,4 +33,7 @@ Tensor softplus(const Tensor& x, double beta, double threshold) {
   return detail::unary(UnaryOp::softplus, x, {.beta = beta, .threshold = threshold});
 }
 
+// One fused op rather than x - square(x): one pass and one saved tensor on the training hot path.
+Tensor quadratic(const Tensor& x) { return detail::unary(UnaryOp::quadratic, x); }  // dx = dy (1 - 2x)
+
 }  // namespace nnlab::ops

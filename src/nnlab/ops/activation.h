@@ -25,4 +25,9 @@ Tensor gelu(const Tensor& x, GeluApproximate approximate = GeluApproximate::none
 // Throws ValueError for beta == 0, where torch divides by zero.
 Tensor softplus(const Tensor& x, double beta = 1.0, double threshold = 20.0);
 
+// x (1 - x), an activation of nnlab's own (no torch counterpart), for E5: a one-hidden-layer
+// network with it computes a quadratic polynomial of its input, so least squares on the
+// quadratic features fits it in closed form (analysis/closed_form.h).
+Tensor quadratic(const Tensor& x);
+
 }  // namespace nnlab::ops

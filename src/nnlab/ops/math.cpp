@@ -24,6 +24,8 @@ Tensor square(const Tensor& x) { return detail::unary(UnaryOp::square, x); }    
 Tensor reciprocal(const Tensor& x) { return detail::unary(UnaryOp::reciprocal, x); }  // dx = -dy · y²
 Tensor abs(const Tensor& x) { return detail::unary(UnaryOp::abs, x); }                // dx = dy · sign(x)
 Tensor sign(const Tensor& x) { return detail::unary(UnaryOp::sign, x); }              // dx = 0
+Tensor sin(const Tensor& x) { return detail::unary(UnaryOp::sin, x); }                // dx = dy · cos x
+Tensor cos(const Tensor& x) { return detail::unary(UnaryOp::cos, x); }                // dx = -dy · sin x
 
 // dx = dy · p · x^(p-1), and 0 for p = 0.
 Tensor pow(const Tensor& x, double exponent) { return detail::unary(UnaryOp::pow, x, {.exponent = exponent}); }

@@ -1,5 +1,5 @@
 #pragma once
-// Elementwise math: exp, log, sqrt, pow, abs, sign, clamp, square, reciprocal, with the
+// Elementwise math: exp, log, sqrt, pow, abs, sign, sin, cos, clamp, square, reciprocal, with the
 // semantics of their torch namesakes (log(0) = -inf, sqrt(-1) = NaN, sign(0) = 0).
 // Each takes a float32 or float64 tensor of any shape and layout and returns a new contiguous
 // tensor; an int64 input throws DTypeError.
@@ -16,6 +16,8 @@ Tensor square(const Tensor& x);      // x · x
 Tensor reciprocal(const Tensor& x);  // 1 / x
 Tensor abs(const Tensor& x);         // gradient sign(x): 0 at x = 0, as torch
 Tensor sign(const Tensor& x);        // -1, 0 or 1; gradient 0
+Tensor sin(const Tensor& x);         // gradient cos(x)
+Tensor cos(const Tensor& x);         // gradient -sin(x)
 
 // x ^ exponent. The gradient is 0 everywhere for exponent 0, as torch.pow.
 Tensor pow(const Tensor& x, double exponent);

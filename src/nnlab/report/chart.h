@@ -44,11 +44,14 @@ struct Path {
   std::vector<double> y = {};
 };
 
-// A single point marked with a star and named in the legend (a function's minimum).
+// A single point named in the legend, marked with a star (a function's minimum) or a white
+// disc (where the paths start).
 struct MarkedPoint {
+  enum class Shape { star, disc };
   double x = 0.0;
   double y = 0.0;
   std::string label = {};
+  Shape shape = Shape::star;
 };
 
 // The files a chart function wrote: `<path without extension>.png` and `.svg`.

@@ -15,6 +15,7 @@ namespace {
 
 constexpr double kFillLighten = 0.45;  // pale bands keep the paths on top readable
 constexpr Rgb kMarkColour{255, 200, 0};
+constexpr Rgb kStartColour{255, 255, 255};
 
 void check_contours(const std::string& where, const ContourChart& chart) {
   const GridFunction& f = chart.function;
@@ -85,7 +86,13 @@ void draw_paths(detail::Canvas& canvas, const ContourChart& chart) {
       }
     }
   }
-  for (const auto& mark : chart.marks) canvas.star(mark.x, mark.y, 11, kMarkColour);
+  for (const auto& mark : chart.marks) {
+    if (mark.shape == MarkedPoint::Shape::disc) {
+      canvas.disc(mark.x, mark.y, 6, kStartColour, true);
+    } else {
+      canvas.star(mark.x, mark.y, 11, kMarkColour);
+    }
+  }
 }
 
 }  // namespace
@@ -106,7 +113,10 @@ ChartFiles plot_contours(const std::filesystem::path& path, const ContourChart& 
     names.push_back(chart.paths[i].name);
   }
   for (const auto& mark : chart.marks) {
-    legend.push_back({.name = mark.label, .colour = kMarkColour, .mark = detail::LegendMark::star});
+    const bool disc = mark.shape == MarkedPoint::Shape::disc;
+    legend.push_back({.name = mark.label,
+                      .colour = disc ? kStartColour : kMarkColour,
+                      .mark = disc ? detail::LegendMark::disc : detail::LegendMark::star});
     names.push_back(mark.label);
   }
   const GridFunction& f = chart.function;

@@ -37,7 +37,8 @@ struct ContourChart {
 };
 
 // Filled contour bands (light viridis) with grey level lines and a colour bar; each path starts
-// with a dot; non-finite path points are gaps and points outside the grid are clipped.
+// with a dot; non-finite path points are gaps and points outside the grid are clipped. Marks are
+// drawn last, over the paths: yellow stars, or white discs.
 // Writes `<path without extension>.png` and `.svg`.
 // Throws ValueError for a grid under 2 x 2, values.size() != columns * rows, non-finite values,
 // x_min >= x_max or y_min >= y_max, levels < 2, a value <= 0 with log_levels, a constant

@@ -1,4 +1,5 @@
-// Named objectives: each is one call to an ops:: loss; bce builds its one-hot target per batch.
+// Named objectives: each is one call to an ops:: loss; bce, and mse on classes, build their one-hot
+// target per batch.
 #include "nnlab/train/objective.h"
 
 #include <fmt/ranges.h>
@@ -21,7 +22,9 @@ Objective make_objective(const std::string& name, data::Task task, std::int64_t 
   const bool wants_values = resolved == "mse" || resolved == "l1";
   NNLAB_CHECK(wants_classes || wants_values, ConfigError, "loss: expected one of {}, got '{}'",
               fmt::join(objective_names(), ", "), name);
-  NNLAB_CHECK(wants_classes == classification, ConfigError,
+  // mse also takes classes, as one-hot targets: least squares on them is E5's closed-form fit.
+  const bool one_hot_mse = classification && resolved == "mse";
+  NNLAB_CHECK(wants_classes == classification || one_hot_mse, ConfigError,
               "loss '{}' needs a {} dataset, but the dataset is a {} task", resolved,
               wants_classes ? "classification" : "regression", classification ? "classification" : "regression");
   Objective objective{.name = resolved, .loss = {}, .classification = classification};
@@ -38,6 +41,10 @@ Objective make_objective(const std::string& name, data::Task task, std::int64_t 
     objective.loss = [](const Tensor& out, const Tensor& y) { return ops::perceptron_loss(out, y); };
   } else if (resolved == "multi_margin") {
     objective.loss = [](const Tensor& out, const Tensor& y) { return ops::multi_margin_loss(out, y); };
+  } else if (one_hot_mse) {
+    objective.loss = [num_classes](const Tensor& out, const Tensor& y) {
+      return ops::mse_loss(out, ops::to_dtype(data::one_hot(y, num_classes), out.dtype()));
+    };
   } else if (resolved == "mse") {
     objective.loss = [](const Tensor& out, const Tensor& y) { return ops::mse_loss(out, y); };
   } else {

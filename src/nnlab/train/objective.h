@@ -19,8 +19,10 @@ struct Objective {
 
 // The objective `name` for a dataset's task; "auto" is cross_entropy for classification and
 // mse for regression. bce applies a sigmoid per output against one-hot targets (E15's multiple
-// binary cross-entropy). Throws ConfigError naming the loss when it is unknown or does not fit
-// the task (a class-index loss on a regression dataset, or the reverse).
+// binary cross-entropy); mse on a classification dataset compares the outputs with one-hot
+// targets (the mean over N x classes), and accuracy is still the arg max. Throws ConfigError
+// naming the loss when it is unknown or does not fit the task (a class-index loss on a
+// regression dataset, or l1 on classes).
 Objective make_objective(const std::string& name, data::Task task, std::int64_t num_classes,
                          double label_smoothing = 0.0);
 

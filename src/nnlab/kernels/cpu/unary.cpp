@@ -91,6 +91,8 @@ NNLAB_UNARY_INLINE void forward_range(UnaryOp op, const Args<T>& p, const T* x, 
     case UnaryOp::square: return map(x, y, n, [](T v) { return v * v; });
     case UnaryOp::reciprocal: return map(x, y, n, [](T v) { return T(1) / v; });
     case UnaryOp::neg: return map(x, y, n, [](T v) { return -v; });
+    case UnaryOp::sin: return map(x, y, n, [](T v) { return std::sin(v); });
+    case UnaryOp::cos: return map(x, y, n, [](T v) { return std::cos(v); });
     case UnaryOp::tanh: return map(x, y, n, [](T v) { return tanh_of(v); });
     case UnaryOp::sigmoid: return map(x, y, n, [](T v) { return sigmoid_of(v); });
     // Written as x < 0 ? 0 : x so that NaN and -0 pass through, as in torch.relu.
@@ -107,6 +109,8 @@ NNLAB_UNARY_INLINE void forward_range(UnaryOp op, const Args<T>& p, const T* x, 
         const T z = b * v;
         return select(z > t, v, (std::max(z, T(0)) + std::log1p(std::exp(-std::abs(z)))) / b);
       });
+    // E5's x (1 - x): a network with it is a linear model in the quadratic features of its input.
+    case UnaryOp::quadratic: return map(x, y, n, [](T v) { return v * (T(1) - v); });
     case UnaryOp::add_scalar: return map(x, y, n, [c = p.scalar](T v) { return v + c; });
     case UnaryOp::sub_scalar: return map(x, y, n, [c = p.scalar](T v) { return v - c; });
     case UnaryOp::rsub_scalar: return map(x, y, n, [c = p.scalar](T v) { return c - v; });
@@ -132,8 +136,10 @@ NNLAB_UNARY_INLINE void backward_range(UnaryOp op, const Args<T>& p, const T* s,
     case UnaryOp::clamp:  // dx = dy where min <= x <= max (bounds included, as torch), else 0
       return map2(s, dy, dx, n, [lo = p.min, hi = p.max](T x, T g) { return select((x >= lo) & (x <= hi), g, T(0)); });
     case UnaryOp::square: return map2(s, dy, dx, n, [](T x, T g) { return g * T(2) * x; });      // dx = dy · 2x
-    case UnaryOp::reciprocal: return map2(s, dy, dx, n, [](T y, T g) { return -g * y * y; });   // dx = -dy · y²
-    case UnaryOp::neg: return map2(s, dy, dx, n, [](T, T g) { return -g; });                    // dx = -dy
+    case UnaryOp::reciprocal: return map2(s, dy, dx, n, [](T y, T g) { return -g * y * y; });    // dx = -dy · y²
+    case UnaryOp::neg: return map2(s, dy, dx, n, [](T, T g) { return -g; });                     // dx = -dy
+    case UnaryOp::sin: return map2(s, dy, dx, n, [](T x, T g) { return g * std::cos(x); });      // dx = dy · cos x
+    case UnaryOp::cos: return map2(s, dy, dx, n, [](T x, T g) { return -g * std::sin(x); });     // dx = -dy · sin x
     case UnaryOp::tanh: return map2(s, dy, dx, n, [](T y, T g) { return g * (T(1) - y * y); });  // dx = dy (1 - y²)
     case UnaryOp::sigmoid:  // dx = dy · y (1 - y)
       return map2(s, dy, dx, n, [](T y, T g) { return g * y * (T(1) - y); });
@@ -159,6 +165,8 @@ NNLAB_UNARY_INLINE void backward_range(UnaryOp op, const Args<T>& p, const T* s,
         const T z = b * x;
         return select(z > t, g, g * sigmoid_of(z));
       });
+    case UnaryOp::quadratic:  // dx = dy (1 - 2x)
+      return map2(s, dy, dx, n, [](T x, T g) { return g * (T(1) - T(2) * x); });
     case UnaryOp::add_scalar:
     case UnaryOp::sub_scalar: return map2(s, dy, dx, n, [](T, T g) { return g; });                     // dx = dy
     case UnaryOp::rsub_scalar: return map2(s, dy, dx, n, [](T, T g) { return -g; });                   // dx = -dy
@@ -212,6 +220,8 @@ UnarySaved unary_saved(UnaryOp op) {
     case UnaryOp::log:
     case UnaryOp::pow:
     case UnaryOp::abs:
+    case UnaryOp::sin:
+    case UnaryOp::cos:
     case UnaryOp::clamp:
     case UnaryOp::square:
     case UnaryOp::leaky_relu:
@@ -219,6 +229,7 @@ UnarySaved unary_saved(UnaryOp op) {
     case UnaryOp::gelu:
     case UnaryOp::gelu_tanh:
     case UnaryOp::softplus:
+    case UnaryOp::quadratic:
     case UnaryOp::rdiv_scalar: return UnarySaved::input;
   }
   NNLAB_UNREACHABLE("kernels::unary_saved: op");
@@ -227,7 +238,8 @@ UnarySaved unary_saved(UnaryOp op) {
 std::string_view unary_name(UnaryOp op) {
   static constexpr std::string_view kNames[] = {
       "exp",  "log",     "sqrt", "pow",        "abs", "sign", "clamp", "square",   "reciprocal", "neg",
-      "tanh", "sigmoid", "relu", "leaky_relu", "elu", "gelu", "gelu",  "softplus",
+      "sin",  "cos",
+      "tanh", "sigmoid", "relu", "leaky_relu", "elu", "gelu", "gelu",  "softplus", "quadratic",
       "add",  "sub",     "sub",  "mul",        "div", "div",
   };
   return kNames[static_cast<int>(op)];
