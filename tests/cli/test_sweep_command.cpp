@@ -359,5 +359,39 @@ TEST(CliSweep, TwoMpiRanksGiveTheSameTableAsOneProcess) {
   EXPECT_EQ(out.out.find("sweep folder: "), out.out.rfind("sweep folder: ")) << out.out;  // rank 0 alone reports
 }
 
+// E8: a sweep that fits a 1-D function draws every configuration's fit over the target.
+TEST(CliSweep, ASweepFittingAFunctionDrawsTheFitsOverTheTarget) {
+  testing::TempDir dir;
+  const auto sweep = sweep_ok(dir, R"(name = "fits"
+[data]
+dataset = "function"
+function = "sinc"
+samples = 100
+validation = 0.2
+[optim]
+name = "adam"
+[train]
+epochs = 3
+batch_size = 20
+tensorboard = false
+[sweep]
+variants = [{ name = "wide", "model.hidden" = [32] }, { name = "deep", "model.hidden" = [8, 8, 8] }]
+rank_by = "val/loss"
+)");
+  ASSERT_FALSE(sweep.empty());
+  const std::string svg = read_text(sweep / "plots" / "fitted_functions.svg");
+  for (const char* name : {"target", "wide", "deep", "The fitted functions over the target"}) {
+    EXPECT_NE(svg.find(name), std::string::npos) << name;
+  }
+  EXPECT_TRUE(std::filesystem::is_regular_file(sweep / "plots" / "fitted_functions.png"));
+}
+
+TEST(CliSweep, AClassificationSweepDrawsNoFittedFunctions) {
+  testing::TempDir dir;
+  const auto sweep = sweep_ok(dir, kPrune);
+  ASSERT_FALSE(sweep.empty());
+  EXPECT_FALSE(std::filesystem::exists(sweep / "plots" / "fitted_functions.png"));
+}
+
 }  // namespace
 }  // namespace nnlab

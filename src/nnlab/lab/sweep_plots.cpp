@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "nnlab/io/metrics_log.h"
+#include "nnlab/lab/function_fits.h"
 #include "nnlab/report/line_chart.h"
 
 namespace nnlab::lab {
@@ -164,6 +165,7 @@ std::vector<report::ChartFiles> draw_sweep_plots(const SweepOutcome& sweep, cons
   if (!rows.empty()) {
     for (std::size_t key = 0; key < rows.front().settings.size(); ++key) draw_against_key(sweep, rows, key, written);
   }
+  if (auto fits = draw_function_fits(sweep, rows)) written.push_back(std::move(*fits));
   return written;
 }
 

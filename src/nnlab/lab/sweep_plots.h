@@ -6,6 +6,7 @@
 //   <rank_by>_vs_<key>                    the final rank_by against each numeric grid key, a
 //                                         line per value of the other keys, bars ± std over seeds
 //                                         (E6's accuracy vs depth and width, E11's sensitivity vs batch size)
+//   fitted_functions                      a 1-D function's fits over the target (E8; function_fits.h)
 #include <vector>
 
 #include "nnlab/lab/sweep_results.h"
