@@ -1,8 +1,6 @@
 #include "nnlab/lab/catalogue_runner.h"
 
 #include <chrono>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -16,16 +14,10 @@
 #include "nnlab/io/sweep_config.h"
 #include "nnlab/lab/experiment_report.h"
 #include "nnlab/lab/trial_process.h"
+#include "nnlab/report/report_inputs.h"
 
 namespace nnlab::lab {
 namespace {
-
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // The part's own command line: its config in parts/, its folder in the experiment's.
 // `overrides` are `--set key=value`s, except for an optimize part, whose config is not an
@@ -120,7 +112,7 @@ std::vector<std::string> part_overrides(const io::ExperimentSpec& spec, const io
 CatalogueOutcome run_catalogue_experiment(const io::ExperimentSpec& spec, const CatalogueRunOptions& options) {
   for (const io::ExperimentPart& part : spec.parts) check_part(spec, part, part_overrides(spec, part, options));
   CatalogueOutcome outcome{.folder = io::RunFolder::create(options.out, spec.id).dir(), .parts = {}};
-  io::write_file_atomically((outcome.folder / "experiment.toml").string(), read_text(spec.file));
+  io::write_file_atomically((outcome.folder / "experiment.toml").string(), report::read_optional_file(spec.file).value_or(""));
   std::filesystem::create_directories(outcome.folder / "parts");
   nlohmann::ordered_json record{{"id", spec.id}, {"title", spec.title}, {"quick", options.quick}};
   InterruptGuard guard;  // Ctrl-C reaches the running part too; no part starts after it
