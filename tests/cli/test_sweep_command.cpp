@@ -375,10 +375,13 @@ epochs = 3
 batch_size = 20
 tensorboard = false
 [sweep]
-variants = [{ name = "wide", "model.hidden" = [32] }, { name = "deep", "model.hidden" = [8, 8, 8] }]
+variants = [{ name = "wide", "model.hidden" = [32], "optim.lr" = 0.01 },
+            { name = "deep", "model.hidden" = [8, 8, 8], "optim.weight_decay" = 0.001 }]
 rank_by = "val/loss"
 )");
   ASSERT_FALSE(sweep.empty());
+  // The second setting is each variant's own key (lr, weight decay): no chart against either.
+  EXPECT_FALSE(std::filesystem::exists(sweep / "plots" / "val_loss_vs_optim_lr.png"));
   const std::string svg = read_text(sweep / "plots" / "fitted_functions.svg");
   for (const char* name : {"target", "wide", "deep", "The fitted functions over the target"}) {
     EXPECT_NE(svg.find(name), std::string::npos) << name;

@@ -94,8 +94,11 @@ void draw_against_key(const SweepOutcome& sweep, const std::vector<ResultRow>& r
                       std::vector<report::ChartFiles>& written) {
   std::map<std::string, report::Series> lines;
   bool positive = true;
+  const std::string& key_name = rows.front().settings[key].first;
   for (const ResultRow& row : rows) {
-    if (row.settings.size() <= key || row.metrics.empty()) continue;
+    // A key not every configuration sets (one variant's own) is no axis to compare along.
+    if (row.settings.size() <= key || row.settings[key].first != key_name) return;
+    if (row.metrics.empty()) continue;
     const std::optional<double> x = number_of(row.settings[key].second);
     if (!x) return;  // not a numeric key
     positive = positive && *x > 0;
