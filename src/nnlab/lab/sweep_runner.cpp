@@ -5,9 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <deque>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
@@ -20,18 +18,12 @@
 #include "nnlab/lab/sweep_scheduler.h"
 #include "nnlab/lab/sweep_tensorboard.h"
 #include "nnlab/lab/trial_process.h"
+#include "nnlab/report/report_inputs.h"
 
 namespace nnlab::lab {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 Json plan_json(const std::vector<Trial>& trials, const io::SweepConfig& sweep,
                const std::vector<std::string>& overrides) {
@@ -63,7 +55,7 @@ SweepOutcome read_plan(const std::filesystem::path& dir) {
   SweepOutcome outcome{.folder = dir, .rank_by = {}, .top = 0, .prune = {}, .compare = {},
                        .trials = {}, .interrupted = false, .worker = false};
   try {
-    const Json plan = Json::parse(read_text(path));
+    const Json plan = Json::parse(report::read_optional_file(path).value_or(""));
     outcome.rank_by = plan.at("rank_by").get<std::string>();
     outcome.top = plan.at("top").get<std::int64_t>();
     outcome.compare = plan.value("compare", std::vector<std::string>{});
@@ -328,7 +320,7 @@ SweepOutcome run_sweep(const std::filesystem::path& config, const SweepRunOption
     const std::vector<Trial> trials = plan_sweep(file, options.overrides);  // every trial checked first
     const std::filesystem::path dir = options.dir.empty() ? io::RunFolder::create(options.out, file.base.name).dir()
                                                           : io::RunFolder::create_new(options.dir).dir();
-    io::write_file_atomically((dir / "sweep.toml").string(), read_text(config));
+    io::write_file_atomically((dir / "sweep.toml").string(), report::read_optional_file(config).value_or(""));
     io::write_file_atomically((dir / "base.toml").string(), file.base_text);
     io::write_file_atomically((dir / "plan.json").string(),
                               plan_json(trials, file.sweep, options.overrides).dump(2) + "\n");

@@ -39,6 +39,17 @@ std::string last_line(const std::filesystem::path& log) {
   return last;
 }
 
+// Every whole line of journal.jsonl that names a trial (a line cut short by a crash is skipped).
+std::vector<Json> journal_entries(const std::filesystem::path& sweep_dir) {
+  std::vector<Json> entries;
+  std::ifstream journal(sweep_dir / "journal.jsonl");
+  for (std::string line; std::getline(journal, line);) {
+    Json entry = Json::parse(line, nullptr, false);
+    if (entry.is_object() && entry.contains("trial")) entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
 bool maximised(const std::string& tag) { return tag.ends_with("accuracy"); }
 
 // rank_by at the end of `epoch` in the trial's metrics log; NaN when it was not recorded.
@@ -52,11 +63,11 @@ double metric_at_epoch(const std::filesystem::path& folder, const std::string& t
 }  // namespace
 
 void read_trial_ends(SweepOutcome& sweep) {
-  std::ifstream journal(sweep.folder / "journal.jsonl");
   std::map<std::string, Json> ended;
-  for (std::string line; std::getline(journal, line);) {
-    const Json entry = Json::parse(line, nullptr, false);
-    if (entry.is_object() && entry.contains("trial") && entry.contains("status")) ended[entry.value("trial", "")] = entry;
+  for (Json& entry : journal_entries(sweep.folder)) {
+    if (!entry.contains("status")) continue;
+    const std::string name = entry.value("trial", "");
+    ended[name] = std::move(entry);
   }
   for (TrialOutcome& t : sweep.trials) {
     const auto found = ended.find(t.trial.name);
@@ -69,12 +80,11 @@ void read_trial_ends(SweepOutcome& sweep) {
 
 SweepScheduler::SweepScheduler(SweepOutcome& sweep) : sweep_(sweep) {
   read_trial_ends(sweep_);
-  std::ifstream journal(sweep_.folder / "journal.jsonl");
-  for (std::string line; std::getline(journal, line);) {
-    const Json entry = Json::parse(line, nullptr, false);
-    if (!entry.is_object() || !entry.contains("rung")) continue;  // an end, or a line cut short by a crash
-    rung_values_[entry.value("rung", std::int64_t{0})][entry.value("trial", "")] =
-        entry["value"].is_number() ? entry["value"].get<double>() : std::numeric_limits<double>::quiet_NaN();
+  for (const Json& entry : journal_entries(sweep_.folder)) {
+    // A rung with no value (the metric was not recorded) was not counted when it was decided.
+    if (entry.contains("rung") && entry["value"].is_number()) {
+      rung_values_[entry.value("rung", std::int64_t{0})][entry.value("trial", "")] = entry["value"].get<double>();
+    }
   }
   for (TrialOutcome& t : sweep_.trials) {
     if (t.status != TrialStatus::not_run) continue;
