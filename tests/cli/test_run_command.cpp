@@ -145,6 +145,7 @@ TEST_P(CatalogueQuick, RunsAndLeavesItsReportAndEveryPart) {
   ASSERT_TRUE(std::filesystem::is_regular_file(folder / "report.html")) << result.out;
   const std::string page = read_text(folder / "report.html");
   EXPECT_EQ(page.find("Failed (exit status"), std::string::npos);
+  EXPECT_EQ(page.find("No plots recorded"), std::string::npos);  // every part drew its pictures
   for (const auto& part : std::filesystem::directory_iterator(folder / "parts")) {
     EXPECT_TRUE(std::filesystem::is_directory(folder / part.path().stem())) << part.path();
   }

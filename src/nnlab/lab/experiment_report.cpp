@@ -148,10 +148,13 @@ std::string part_body(const io::ExperimentPart& part, const std::filesystem::pat
       case io::PartKind::train: html += train_body(dir); break;
       case io::PartKind::sweep: html += sweep_body(part, dir); break;
       case io::PartKind::optimize:
-      case io::PartKind::closed_form:
-        html += csv_table(dir / "results.csv") + report::plots_section(report::read_plot_files(dir)) +
-                report::plots_section(report::read_plot_files(dir / "plots"));
+      case io::PartKind::closed_form: {
+        // Their pictures sit in the folder itself (optimize) or in plots/ (closed-form probes).
+        std::vector<report::PlotFile> plots = report::read_plot_files(dir);
+        for (report::PlotFile& plot : report::read_plot_files(dir / "plots")) plots.push_back(std::move(plot));
+        html += csv_table(dir / "results.csv") + (plots.empty() ? "" : report::plots_section(plots));
         break;
+      }
     }
   } catch (const Error& error) {
     html += "<p class=\"status bad\">" + escape_html(error.what()) + "</p>\n";
