@@ -17,6 +17,7 @@ packages=(
   libbenchmark-dev                   # Google Benchmark: bench/ micro-benchmarks
   dataset-fashion-mnist              # the default dataset
   liblapacke-dev                     # LAPACKE: the eigen-solver behind PCA of weight snapshots
+  libxgboost-dev                     # XGBoost's C API: E7's gradient-boosted trees baseline
   libprotobuf-dev protobuf-compiler  # protobuf: TensorBoard event files
   libplplot-dev plplot-driver-cairo  # PLplot with its cairo driver: PNG and SVG plots
   fonts-dejavu-core                  # the font the plots' text is drawn in

@@ -20,6 +20,7 @@ void add_run_command(CLI::App& app, int& status);       // nnlab run NAME [--qui
 void add_diff_command(CLI::App& app, int& status);      // nnlab diff RUN_A RUN_B [--out DIR]
 void add_closed_form_command(CLI::App& app, int& status);  // nnlab closed-form CONFIG [--set k=v]... [--out DIR]
 void add_optimize_command(CLI::App& app, int& status);  // nnlab optimize [CONFIG] [--function F] [--optimizer S]...
+void add_baseline_command(CLI::App& app, int& status);  // nnlab baseline CONFIG [--set k=v]... [--run-dir DIR]
 
 // The command line as typed (arguments quoted where the shell would need it), for run.json.
 void set_command_line(int argc, const char* const* argv);

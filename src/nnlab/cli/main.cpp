@@ -23,7 +23,8 @@ int main(int argc, char** argv) {
                          nnlab::cli::add_info_command, nnlab::cli::add_datasets_command, nnlab::cli::add_report_command,
                          nnlab::cli::add_analyze_command, nnlab::cli::add_sweep_command,
                          nnlab::cli::add_diff_command, nnlab::cli::add_run_command,
-                         nnlab::cli::add_closed_form_command, nnlab::cli::add_optimize_command}) {
+                         nnlab::cli::add_closed_form_command, nnlab::cli::add_optimize_command,
+                         nnlab::cli::add_baseline_command}) {
     add(app, status);
   }
   try {

@@ -19,6 +19,7 @@
 #include "nnlab/analysis/named_functions.h"
 #include "nnlab/core/check.h"
 #include "nnlab/io/config_schema.h"
+#include "nnlab/io/config_text.h"
 #include "nnlab/io/toml_order.h"
 
 namespace nnlab::io {
@@ -405,14 +406,7 @@ void finish_labels(std::vector<OptimizerSpec>& optimizers) {
 }
 
 OptimizeConfig load_optimize_config(const std::filesystem::path& path) {
-  std::error_code error;
-  NNLAB_CHECK(!std::filesystem::is_directory(path, error), IoError, "'{}': expected a TOML file, got a folder",
-              path.string());
-  std::ifstream file(path, std::ios::binary);
-  NNLAB_CHECK(file.is_open(), IoError, "cannot open '{}': {}", path.string(), std::strerror(errno));
-  std::ostringstream text;
-  text << file.rdbuf();
-  return parse_optimize_config(text.str(), path.string());
+  return parse_optimize_config(read_config_file(path), path.string());
 }
 
 OptimizeConfig parse_optimize_config(std::string_view text, const std::string& source) {

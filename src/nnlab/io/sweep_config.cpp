@@ -16,6 +16,7 @@
 
 #include "nnlab/core/check.h"
 #include "nnlab/io/config_schema.h"
+#include "nnlab/io/config_text.h"
 #include "nnlab/io/toml_order.h"
 
 namespace nnlab::io {
@@ -279,38 +280,10 @@ class SweepReader {
   const std::string& source_;
 };
 
-std::string read_text(const std::filesystem::path& path) {
-  std::error_code error;
-  NNLAB_CHECK(!std::filesystem::is_directory(path, error), IoError, "'{}': expected a TOML file, got a folder",
-              path.string());
-  std::ifstream file(path, std::ios::binary);
-  NNLAB_CHECK(file.is_open(), IoError, "cannot open '{}': {}", path.string(), std::strerror(errno));
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
-// The text with the lines of [sweep] and its sub-tables blanked: line numbers stay as they were,
-// so errors in the rest of the file still point at the right line.
-std::string without_sweep_tables(const std::string& text) {
-  std::istringstream in(text);
-  std::string out;
-  bool in_sweep = false;
-  for (std::string line; std::getline(in, line);) {
-    const std::size_t first = line.find_first_not_of(" \t");
-    if (first != std::string::npos && line[first] == '[') {
-      const std::string_view header = std::string_view(line).substr(first);
-      in_sweep = header.starts_with("[sweep]") || header.starts_with("[sweep.") || header.starts_with("[ sweep");
-    }
-    out += in_sweep ? "\n" : line + "\n";
-  }
-  return out;
-}
-
 }  // namespace
 
 SweepFile load_sweep_file(const std::filesystem::path& path, const std::vector<std::string>& overrides) {
-  return parse_sweep_text(read_text(path), path.string(), overrides);
+  return parse_sweep_text(read_config_file(path), path.string(), overrides);
 }
 
 SweepFile parse_sweep_text(const std::string& text, const std::string& source,
@@ -332,7 +305,7 @@ SweepFile parse_sweep_text(const std::string& text, const std::string& source,
   NNLAB_CHECK(
       !file.sweep.grid.empty() || !file.sweep.variants.empty() || file.sweep.random || file.sweep.seeds.size() > 1,
       ConfigError, "{}: [sweep] varies nothing: give a grid, variants, random trials or several seeds", file.source);
-  file.base_text = without_sweep_tables(text);
+  file.base_text = without_table(text, "sweep");
   file.base = parse_config(file.base_text, file.source, overrides);
   NNLAB_CHECK(!file.sweep.prune || file.sweep.prune->rungs.back() < file.base.train.epochs, ConfigError,
               "{}: [sweep.prune] rungs: the last rung, epoch {}, must come before the last epoch ({}): a rung there "

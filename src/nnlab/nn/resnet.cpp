@@ -170,12 +170,14 @@ std::shared_ptr<Module> ResNet::make_layer(std::int64_t planes, std::int64_t cou
   return layer;
 }
 
-Tensor ResNet::forward(const Tensor& x) {
+Tensor ResNet::forward(const Tensor& x) { return children().back().second->forward(features(x)); }
+
+Tensor ResNet::features(const Tensor& x) {
   NNLAB_CHECK(x.defined() && x.dim() == 4 && x.size(1) == options_.in_channels, ShapeError,
               "ResNet: expected input of shape [N, {}, H, W], got {}", options_.in_channels,
               x.defined() ? x.shape() : Shape{});
   Tensor out = x;
-  for (const auto& [name, child] : children()) out = child->forward(out);
+  for (std::size_t i = 0; i + 1 < children().size(); ++i) out = children()[i].second->forward(out);  // all but fc
   return out;
 }
 

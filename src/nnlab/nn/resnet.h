@@ -80,6 +80,9 @@ class ResNet final : public Module {
  public:
   ResNet(ResNetBlock block, const std::array<std::int64_t, 4>& blocks, const ResNetOptions& options);
   Tensor forward(const Tensor& x) override;
+  // What fc sees: every child but fc, in order. x (N, in_channels, H, W) -> (N, 512 · expansion),
+  // the globally average-pooled activations of layer4 (E7's frozen features for a linear probe).
+  Tensor features(const Tensor& x);
   // "ResNet(BasicBlock, blocks=[2, 2, 2, 2], num_classes=1000, in_channels=3, small_images=false)"
   std::string describe() const override;
 

@@ -1,0 +1,43 @@
+#include "nnlab/io/config_text.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "nnlab/core/check.h"
+
+namespace nnlab::io {
+
+std::string read_config_file(const std::filesystem::path& path) {
+  std::error_code error;
+  NNLAB_CHECK(!std::filesystem::is_directory(path, error), IoError, "'{}': expected a TOML file, got a folder",
+              path.string());
+  std::ifstream file(path, std::ios::binary);
+  NNLAB_CHECK(file.is_open(), IoError, "cannot open '{}': {}", path.string(), std::strerror(errno));
+  std::ostringstream text;
+  text << file.rdbuf();
+  NNLAB_CHECK(!file.bad(), IoError, "cannot read '{}': {}", path.string(), std::strerror(errno));
+  return text.str();
+}
+
+std::string without_table(const std::string& text, std::string_view table) {
+  std::istringstream in(text);
+  std::string out;
+  bool inside = false;
+  for (std::string line; std::getline(in, line);) {
+    const std::size_t first = line.find_first_not_of(" \t");
+    if (first != std::string::npos && line[first] == '[') {
+      std::string header = line.substr(first);  // "[ sweep . random ]" -> "sweep.random]"
+      header.erase(std::remove_if(header.begin(), header.end(), [](char c) { return c == ' ' || c == '\t' || c == '['; }),
+                   header.end());
+      inside = header.starts_with(table) &&
+               (header.size() == table.size() || header[table.size()] == ']' || header[table.size()] == '.');
+    }
+    out += inside ? "\n" : line + "\n";
+  }
+  return out;
+}
+
+}  // namespace nnlab::io
