@@ -294,6 +294,52 @@ batch_size = 8
   EXPECT_NE(bad.err.find("flatten"), std::string::npos) << bad.err;
 }
 
+TEST(CliTrain, TwoFashionMnistClassesResizedTo64) {
+  // E7's data: Sandal (5) and Sneaker (7) only, relabelled 0 and 1, enlarged to 64x64.
+  testing::TempDir dir;
+  const auto folder = train_ok(dir, R"([data]
+dataset = "fashion-mnist"
+keep_classes = [5, 7]
+image_size = 64
+limit = 40
+validation = 20
+[model]
+type = "logistic"
+[train]
+epochs = 1
+batch_size = 20
+[probes]
+confusion = true
+)");
+  EXPECT_NE(read_text(folder / "model.txt").find("Linear(in_features=4096, out_features=2"), std::string::npos)
+      << read_text(folder / "model.txt");
+  const auto summary = nlohmann::json::parse(read_text(folder / "summary.json"));
+  EXPECT_EQ(summary["dataset"]["train"], 40);
+  EXPECT_EQ(summary["dataset"]["test"], 2000);  // 1,000 test images per class
+  bool confusion = false;
+  for (const std::string& line : read_lines(folder / "probes.jsonl")) {
+    const auto record = nlohmann::json::parse(line);
+    if (record["tag"] != "confusion") continue;
+    confusion = true;
+    EXPECT_EQ(record["x_labels"], (std::vector<std::string>{"Sandal", "Sneaker"}));
+  }
+  EXPECT_TRUE(confusion);
+  // test_limit keeps the first test examples only (quick runs).
+  const auto limited = train_ok(dir, read_text(folder / "config.toml"), {"--set", "data.test_limit=30"});
+  EXPECT_EQ(nlohmann::json::parse(read_text(limited / "summary.json"))["dataset"]["test"], 30);
+  // A class the dataset lacks is named with the key; a negative index is caught with its line.
+  const auto missing = run_nnlab(dir, {"train", "config.toml", "--set", "data.keep_classes=[5, 10]"});
+  EXPECT_EQ(missing.status, 2) << missing.err;
+  EXPECT_NE(missing.err.find("[data] keep_classes: expected class indices in [0, 10)"), std::string::npos)
+      << missing.err;
+  EXPECT_NE(missing.err.find("got 10"), std::string::npos) << missing.err;
+  write_text(dir, "negative.toml", "[data]\nkeep_classes = [5, -7]\n");
+  const auto negative = run_nnlab(dir, {"train", "negative.toml"});
+  EXPECT_EQ(negative.status, 2) << negative.err;
+  EXPECT_NE(negative.err.find("negative.toml:2"), std::string::npos) << negative.err;
+  EXPECT_NE(negative.err.find("keep_classes"), std::string::npos) << negative.err;
+}
+
 TEST(CliCommands, InfoEvalDatasetsHelpVersion) {
   testing::TempDir dir;
   const auto folder = train_ok(dir, kTinyMap);
@@ -308,9 +354,12 @@ TEST(CliCommands, InfoEvalDatasetsHelpVersion) {
   EXPECT_NE(eval.out.find("| test "), std::string::npos) << eval.out;
   const auto datasets = run_nnlab(dir, {"datasets"});
   EXPECT_NE(datasets.out.find("fashion-mnist"), std::string::npos);
+  EXPECT_NE(datasets.out.find("data.image_size"), std::string::npos) << datasets.out;
+  EXPECT_NE(datasets.out.find("data.keep_classes"), std::string::npos) << datasets.out;
   const auto help = run_nnlab(dir, {"train", "--help"});
   EXPECT_EQ(help.status, 0);
   EXPECT_NE(help.out.find("optim.lr"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("data.keep_classes"), std::string::npos) << help.out;
   const auto version = run_nnlab(dir, {"--version"});
   EXPECT_EQ(version.status, 0);
   EXPECT_NE(version.out.find("nnlab "), std::string::npos);

@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 
+#include "data/cifar_writer.h"
 #include "nnlab/core/check.h"
 #include "nnlab/data/cifar.h"
 #include "testing/asserts.h"
@@ -12,16 +14,12 @@ namespace {
 
 constexpr int kPixels = 3 * 32 * 32;
 
-// One record: the label bytes, then pixel i = (fill + i) % 256.
 std::vector<unsigned char> record(std::vector<unsigned char> labels, int fill) {
-  std::vector<unsigned char> bytes = std::move(labels);
-  for (int i = 0; i < kPixels; ++i) bytes.push_back(static_cast<unsigned char>((fill + i) % 256));
-  return bytes;
+  return testing::cifar_record(std::move(labels), fill);
 }
 
 void write_file(const std::string& path, const std::vector<std::vector<unsigned char>>& records) {
-  std::ofstream out(path, std::ios::binary);
-  for (const auto& r : records) out.write(reinterpret_cast<const char*>(r.data()), static_cast<long>(r.size()));
+  testing::write_cifar_batch(path, records);
 }
 
 void write_text(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
@@ -136,6 +134,47 @@ TEST(Cifar100, CoarseLabelOutOfRangeIsADataError) {
   write_file(dir.file("test.bin"), {record({20, 0}, 0)});
   expect_throw_with<DataError>([&] { data::load_cifar100(dir.path().string(), data::Split::test, false); },
                                "expected labels 0..19, got 20 at record 0");
+}
+
+TEST(Cifar10, CheckFilesAcceptsAWholeFolderWithoutReadingIt) {
+  testing::TempDir dir;
+  testing::write_cifar10_files(dir.path(), {.per_train_batch = 3, .test = 2, .seed = 0});
+  data::check_cifar10_files(dir.path().string());  // no throw
+  const data::Dataset ds = data::load_cifar10(dir.path().string(), data::Split::train);
+  EXPECT_EQ(ds.inputs.size(0), 15);
+  EXPECT_EQ(ds.targets.to_vector<std::int64_t>()[4], 4);  // labels cycle through 0..9
+}
+
+TEST(Cifar10, CheckFilesNamesTheFirstMissingFile) {
+  testing::TempDir dir;
+  testing::write_cifar10_files(dir.path(), {.per_train_batch = 1, .test = 1, .seed = 0});
+  std::filesystem::remove(dir.path() / "test_batch.bin");
+  expect_throw_with<IoError>([&] { data::check_cifar10_files(dir.path().string()); },
+                             "cifar: '" + dir.file("test_batch.bin") + "': expected a batch file, got no such file");
+}
+
+TEST(Cifar10, CheckFilesNamesAFileOfTheWrongSize) {
+  testing::TempDir dir;
+  testing::write_cifar10_files(dir.path(), {.per_train_batch = 2, .test = 1, .seed = 0});
+  std::filesystem::resize_file(dir.path() / "data_batch_4.bin", 3073 + 10);
+  expect_throw_with<DataError>([&] { data::check_cifar10_files(dir.path().string()); },
+                               "cifar: '" + dir.file("data_batch_4.bin") +
+                                   "': expected a non-empty size that is a multiple of the record size 3073, got 3083 "
+                                   "bytes");
+  std::filesystem::resize_file(dir.path() / "data_batch_4.bin", 0);
+  expect_throw_with<DataError>([&] { data::check_cifar10_files(dir.path().string()); }, "got 0 bytes");
+}
+
+TEST(Cifar100, CheckFilesNamesAMissingOrWrongSizedFile) {
+  testing::TempDir dir;
+  write_file(dir.file("train.bin"), {record({0, 1}, 0)});
+  expect_throw_with<IoError>([&] { data::check_cifar100_files(dir.path().string()); },
+                             "cifar: '" + dir.file("test.bin") + "': expected a batch file, got no such file");
+  write_file(dir.file("test.bin"), {record({0}, 0)});  // a CIFAR-10 record: 3073 bytes
+  expect_throw_with<DataError>([&] { data::check_cifar100_files(dir.path().string()); },
+                               "multiple of the record size 3074, got 3073 bytes");
+  write_file(dir.file("test.bin"), {record({0, 1}, 0)});
+  data::check_cifar100_files(dir.path().string());  // no throw
 }
 
 }  // namespace nnlab

@@ -21,10 +21,46 @@ struct RecordLayout {
   std::int64_t record_size() const { return header + kPixels; }
 };
 
-std::vector<unsigned char> read_bytes(const std::string& path) {
+constexpr RecordLayout kCifar10Layout{.label_offset = 0, .header = 1, .num_classes = 10};
+RecordLayout cifar100_layout(bool fine) {
+  return {.label_offset = fine ? 1 : 0, .header = 2, .num_classes = fine ? 100 : 20};
+}
+
+std::vector<std::string> cifar10_files(Split split) {
+  if (split == Split::test) return {"test_batch.bin"};
+  std::vector<std::string> files;
+  for (int b = 1; b <= 5; ++b) files.push_back("data_batch_" + std::to_string(b) + ".bin");
+  return files;
+}
+
+std::string cifar100_file(Split split) { return split == Split::train ? "train.bin" : "test.bin"; }
+
+void check_exists(const std::string& path) {
   std::error_code ignored;
   NNLAB_CHECK(std::filesystem::is_regular_file(path, ignored), IoError,
               "cifar: '{}': expected a batch file, got no such file", path);
+}
+
+void check_size(const std::string& path, std::int64_t size, const RecordLayout& layout) {
+  NNLAB_CHECK(size > 0 && size % layout.record_size() == 0, DataError,
+              "cifar: '{}': expected a non-empty size that is a multiple of the record size {}, got {} bytes", path,
+              layout.record_size(), size);
+}
+
+// Every file of `files` in `dir` exists and holds whole records, in order: the first bad one throws.
+void check_files(const std::string& dir, const std::vector<std::string>& files, const RecordLayout& layout) {
+  for (const std::string& file : files) {
+    const std::string path = (std::filesystem::path(dir) / file).string();
+    check_exists(path);
+    std::error_code error;
+    const auto size = std::filesystem::file_size(path, error);
+    NNLAB_CHECK(!error, IoError, "cifar: '{}': expected a readable batch file, got {}", path, error.message());
+    check_size(path, static_cast<std::int64_t>(size), layout);
+  }
+}
+
+std::vector<unsigned char> read_bytes(const std::string& path) {
+  check_exists(path);
   std::ifstream in(path, std::ios::binary);
   NNLAB_CHECK(in.good(), IoError, "cifar: '{}': expected a readable batch file, got {}", path, std::strerror(errno));
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -35,9 +71,7 @@ void read_batch(const std::string& path, const RecordLayout& layout, std::vector
                 std::vector<std::int64_t>& labels) {
   const std::vector<unsigned char> bytes = read_bytes(path);
   const auto size = static_cast<std::int64_t>(bytes.size());
-  NNLAB_CHECK(size > 0 && size % layout.record_size() == 0, DataError,
-              "cifar: '{}': expected a non-empty size that is a multiple of the record size {}, got {} bytes", path,
-              layout.record_size(), size);
+  check_size(path, size, layout);
   const std::int64_t records = size / layout.record_size();
   pixels.reserve(pixels.size() + static_cast<std::size_t>(records * kPixels));
   for (std::int64_t r = 0; r < records; ++r) {
@@ -90,21 +124,24 @@ Dataset load(const std::string& dir, const std::vector<std::string>& files, cons
 }  // namespace
 
 Dataset load_cifar10(const std::string& dir, Split split) {
-  std::vector<std::string> files;
-  if (split == Split::train) {
-    for (int b = 1; b <= 5; ++b) files.push_back("data_batch_" + std::to_string(b) + ".bin");
-  } else {
-    files.push_back("test_batch.bin");
-  }
-  const RecordLayout layout{.label_offset = 0, .header = 1, .num_classes = 10};
-  return load(dir, files, layout, "batches.meta.txt", split == Split::train ? "cifar10/train" : "cifar10/test");
+  return load(dir, cifar10_files(split), kCifar10Layout, "batches.meta.txt",
+              split == Split::train ? "cifar10/train" : "cifar10/test");
 }
 
 Dataset load_cifar100(const std::string& dir, Split split, bool fine) {
-  const RecordLayout layout{.label_offset = fine ? 1 : 0, .header = 2, .num_classes = fine ? 100 : 20};
-  return load(dir, {split == Split::train ? "train.bin" : "test.bin"}, layout,
+  return load(dir, {cifar100_file(split)}, cifar100_layout(fine),
               fine ? "fine_label_names.txt" : "coarse_label_names.txt",
               split == Split::train ? "cifar100/train" : "cifar100/test");
+}
+
+void check_cifar10_files(const std::string& dir) {
+  std::vector<std::string> files = cifar10_files(Split::train);
+  files.push_back(cifar10_files(Split::test).front());
+  check_files(dir, files, kCifar10Layout);
+}
+
+void check_cifar100_files(const std::string& dir) {
+  check_files(dir, {cifar100_file(Split::train), cifar100_file(Split::test)}, cifar100_layout(true));
 }
 
 }  // namespace nnlab::data

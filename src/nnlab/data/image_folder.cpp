@@ -1,10 +1,9 @@
-// ImageFolder: the listing in torchvision's order, parallel decoding, Pillow's luma and its
-// antialiased bilinear resize (the coefficients of Pillow's ImagingResample, applied in float).
+// ImageFolder: the listing in torchvision's order, parallel decoding, Pillow's luma, and each
+// image resized as it is decoded (resize.h, torchvision's antialiased bilinear Resize).
 #include "nnlab/data/image_folder.h"
 
 #include <algorithm>
 #include <cctype>
-#include <cmath>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +14,7 @@
 #include "nnlab/core/check.h"
 #include "nnlab/core/parallel.h"
 #include "nnlab/data/image_decode.h"
+#include "nnlab/data/resize.h"
 
 namespace nnlab::data {
 namespace {
@@ -127,71 +127,6 @@ std::vector<float> to_planes(const DecodedImage& image, bool grayscale) {
   return planes;
 }
 
-// The input pixels first .. first + weights.size() - 1 that make one output pixel.
-struct Taps {
-  std::int64_t first = 0;
-  std::vector<float> weights;  // sum to 1
-};
-
-// Pillow's precompute_coeffs for its BILINEAR (triangle) filter: pixel centres sit at i + 0.5,
-// and when shrinking the triangle widens by the scale so that every input pixel contributes
-// (plain bilinear sampling would skip pixels and alias).
-std::vector<Taps> bilinear_taps(std::int64_t in_size, std::int64_t out_size) {
-  const double scale = static_cast<double>(in_size) / static_cast<double>(out_size);
-  const double half_width = std::max(scale, 1.0);  // of the triangle, in input pixels
-  std::vector<Taps> taps(static_cast<std::size_t>(out_size));
-  for (std::int64_t o = 0; o < out_size; ++o) {
-    const double center = (static_cast<double>(o) + 0.5) * scale;
-    // Truncating casts, as Pillow's (int); both ends are clamped into the image.
-    const auto first = std::max<std::int64_t>(static_cast<std::int64_t>(center - half_width + 0.5), 0);
-    const auto last = std::min<std::int64_t>(static_cast<std::int64_t>(center + half_width + 0.5), in_size);
-    std::vector<double> weights;
-    double total = 0.0;
-    for (std::int64_t i = first; i < last; ++i) {
-      weights.push_back(std::max(0.0, 1.0 - std::abs((static_cast<double>(i) - center + 0.5) / half_width)));
-      total += weights.back();
-    }
-    NNLAB_DCHECK(total > 0.0);
-    Taps& t = taps[static_cast<std::size_t>(o)];
-    t.first = first;
-    for (double w : weights) t.weights.push_back(static_cast<float>(w / total));
-  }
-  return taps;
-}
-
-// (C, H, W) -> (C, out_size, out_size): along rows first, then along columns, as Pillow does,
-// but in float without Pillow's rounding to bytes between the passes (torchvision's tensor
-// Resize keeps floats too), so results may differ from Pillow's by about 1/255.
-std::vector<float> resize(const std::vector<float>& in, std::int64_t channels, std::int64_t height, std::int64_t width,
-                          std::int64_t out_size) {
-  const std::vector<Taps> across = bilinear_taps(width, out_size);
-  const std::vector<Taps> down = bilinear_taps(height, out_size);
-  std::vector<float> mid(static_cast<std::size_t>(channels * height * out_size));  // (C, H, out_size)
-  for (std::int64_t row = 0; row < channels * height; ++row) {
-    for (std::int64_t x = 0; x < out_size; ++x) {
-      const Taps& t = across[static_cast<std::size_t>(x)];
-      const float* src = in.data() + row * width + t.first;
-      float sum = 0.0f;
-      for (std::size_t k = 0; k < t.weights.size(); ++k) sum += t.weights[k] * src[k];
-      mid[static_cast<std::size_t>(row * out_size + x)] = sum;
-    }
-  }
-  std::vector<float> out(static_cast<std::size_t>(channels * out_size * out_size));  // (C, out_size, out_size)
-  for (std::int64_t c = 0; c < channels; ++c) {
-    for (std::int64_t y = 0; y < out_size; ++y) {
-      const Taps& t = down[static_cast<std::size_t>(y)];
-      for (std::int64_t x = 0; x < out_size; ++x) {
-        const float* src = mid.data() + (c * height + t.first) * out_size + x;
-        float sum = 0.0f;
-        for (std::size_t k = 0; k < t.weights.size(); ++k) sum += t.weights[k] * src[k * out_size];
-        // weights are non-negative and sum to 1 up to rounding: only rounding can leave [0, 1]
-        out[static_cast<std::size_t>((c * out_size + y) * out_size + x)] = std::clamp(sum, 0.0f, 1.0f);
-      }
-    }
-  }
-  return out;
-}
-
 struct Example {
   std::int64_t height = 0;
   std::int64_t width = 0;
@@ -203,7 +138,11 @@ Example load_example(const std::string& path, const ImageFolderOptions& options)
   Example example{image.height, image.width, to_planes(image, options.grayscale)};
   const std::int64_t size = options.image_size;
   if (size > 0 && (example.height != size || example.width != size)) {
-    example.planes = resize(example.planes, options.grayscale ? 1 : 3, example.height, example.width, size);
+    std::vector<float> resized(static_cast<std::size_t>((options.grayscale ? 1 : 3) * size * size));
+    resize_image(example.planes, options.grayscale ? 1 : 3, {example.height, example.width}, {size, size}, resized);
+    // the weights are non-negative and sum to 1 up to rounding: only rounding can leave [0, 1]
+    for (float& value : resized) value = std::clamp(value, 0.0f, 1.0f);
+    example.planes = std::move(resized);
     example.height = example.width = size;
   }
   return example;

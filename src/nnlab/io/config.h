@@ -46,18 +46,25 @@ struct DataConfig {
   // csv: the label column by name, or by 0-based index written as a string ("-1": the last).
   std::string label_column = "-1";
   std::string task = "classification";  // csv: classification or regression
+  // Classification: only the examples of these classes (>= 2 distinct indices), in train and
+  // test, relabelled 0..k-1 in the order listed, class names kept ([5, 7]: Sandal, Sneaker).
+  // Empty: every class.
+  std::vector<std::int64_t> keep_classes{};
   // Held out of the training data: a fraction in [0, 1) or a count (>= 1, a whole number).
   double validation = 0.1;
   // Held out for testing when the dataset has no test split of its own (csv, image-folder,
   // synthetic); ignored otherwise. Fraction or count, as `validation`.
   double test = 0.2;
   std::int64_t limit = 0;      // > 0: use only the first `limit` training examples (quick runs)
+  std::int64_t test_limit = 0;  // > 0: use only the first `test_limit` test examples (quick runs)
   bool random_labels = false;  // E11: every train / val / test label replaced by a random class
   // dataset: the dataset's published mean / std (fashion-mnist 0.2860 / 0.3530, ...), or
   // computed when it has none; computed: fitted on the training split; none: raw inputs.
   std::string normalize = "dataset";
-  std::int64_t image_size = 0;  // image-folder: resize every image to size x size (0: as read)
-  std::string color = "rgb";    // image-folder: rgb or gray
+  // Images (fashion-mnist, mnist, cifar10/100, image-folder): resized to size x size with
+  // antialiased bilinear filtering, torchvision's Resize, before normalisation (0: as read).
+  std::int64_t image_size = 0;
+  std::string color = "rgb";  // image-folder: rgb or gray
   AugmentConfig augment;
 
   bool operator==(const DataConfig&) const = default;

@@ -183,7 +183,8 @@ Experiment build_experiment(const io::ExperimentConfig& config) {
 }
 
 RunOutcome run_experiment(const io::ExperimentConfig& config, const RunOptions& options) {
-  // The folder first: an unwritable output place fails before minutes of loading and building.
+  check_experiment_data(config.data);  // missing data files: one message, and no folder made
+  // The folder next: an unwritable output place fails before minutes of loading and building.
   const io::RunFolder folder =
       options.run_dir.empty() ? io::RunFolder::create(config.out, config.name) : io::RunFolder::create_new(options.run_dir);
   io::write_file_atomically(folder.config().string(), io::to_toml(config));

@@ -1,5 +1,6 @@
 #include "nnlab/lab/sweep_plan.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <variant>
@@ -9,6 +10,7 @@
 #include "nnlab/core/check.h"
 #include "nnlab/core/rng.h"
 #include "nnlab/io/config_schema.h"
+#include "nnlab/lab/experiment_data.h"
 
 namespace nnlab::lab {
 namespace {
@@ -141,6 +143,15 @@ std::vector<Trial> plan_sweep(const io::SweepFile& file, const std::vector<std::
     }
   }
   return trials;
+}
+
+void check_sweep_data(const io::SweepFile& file, const std::vector<Trial>& trials) {
+  check_experiment_data(file.base.data);
+  for (const Trial& trial : trials) {
+    const bool changes_data = std::any_of(trial.settings.begin(), trial.settings.end(),
+                                          [](const io::KeyValueText& s) { return s.first.starts_with("data."); });
+    if (changes_data) check_experiment_data(io::parse_config(file.base_text, file.source, trial.overrides).data);
+  }
 }
 
 std::string describe_plan(const std::vector<Trial>& trials) {

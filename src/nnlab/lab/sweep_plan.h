@@ -24,6 +24,10 @@ struct Trial {
 // and the key when a trial's config is invalid (a value out of range, a wrong type).
 std::vector<Trial> plan_sweep(const io::SweepFile& file, const std::vector<std::string>& overrides = {});
 
+// check_experiment_data (experiment_data.h) on the base config's [data] and on every trial's
+// that a swept key changes, so that a sweep without its data stops before it makes a folder.
+void check_sweep_data(const io::SweepFile& file, const std::vector<Trial>& trials);
+
 // One line per trial ("  3  lr=0.01,batch_size=16,seed=0"), for `nnlab sweep --dry-run`.
 std::string describe_plan(const std::vector<Trial>& trials);
 

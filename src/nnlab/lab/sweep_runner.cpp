@@ -318,6 +318,7 @@ SweepOutcome run_sweep(const std::filesystem::path& config, const SweepRunOption
   return lead(options, [&] {
     const io::SweepFile file = io::load_sweep_file(config, options.overrides);
     const std::vector<Trial> trials = plan_sweep(file, options.overrides);  // every trial checked first
+    check_sweep_data(file, trials);
     const std::filesystem::path dir = options.dir.empty() ? io::RunFolder::create(options.out, file.base.name).dir()
                                                           : io::RunFolder::create_new(options.dir).dir();
     io::write_file_atomically((dir / "sweep.toml").string(), report::read_optional_file(config).value_or(""));
