@@ -38,4 +38,5 @@ fixtures:
 	/usr/bin/python3 tests/fixtures/gen_checkpoint.py
 	/usr/bin/python3 tests/fixtures/gen_optim.py
 	/usr/bin/python3 tests/fixtures/gen_resnet.py
+	/usr/bin/python3 tests/fixtures/gen_resize.py
 	git status --short tests/fixtures

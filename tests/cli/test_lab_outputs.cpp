@@ -2,6 +2,7 @@
 // snapshots; `nnlab report` and `nnlab analyze pca` on finished runs; probe config errors.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <set>
 
@@ -10,6 +11,8 @@
 #include "cli/nnlab_runner.h"
 #include "nnlab/core/rng.h"
 #include "nnlab/data/idx_file.h"
+#include "nnlab/io/metrics_log.h"
+#include "nnlab/io/safetensors.h"
 #include "nnlab/tensor/creation.h"
 
 namespace nnlab {
@@ -162,9 +165,23 @@ TEST(CliLab, AnalyzePcaDrawsTheTrajectoriesOfSeveralRuns) {
   EXPECT_NE(result.out.find("8 snapshots of 2 run(s)"), std::string::npos) << result.out;
   const auto csv = read_lines(dir.path() / "pca" / "pca.csv");
   ASSERT_EQ(csv.size(), 9u);
-  EXPECT_EQ(csv[0], "run,step,epoch,pc1,pc2,loss,accuracy");
-  EXPECT_TRUE(std::filesystem::file_size(dir.path() / "pca" / "pca.png") > 1000);
+  EXPECT_EQ(csv[0], "run,step,epoch,pc1,pc2,loss,accuracy,weight_norm");
+  for (const char* file : {"pca.png", "weight_norm_loss.png"}) {
+    EXPECT_TRUE(std::filesystem::file_size(dir.path() / "pca" / file) > 1000) << file;
+  }
   EXPECT_TRUE(std::filesystem::is_regular_file(dir.path() / "pca" / "pca.svg"));
+  // weight_norm is the L2 norm of every tensor of the snapshot file, summed here in long double.
+  const io::RunRecords records = io::read_run_records(first);
+  ASSERT_EQ(records.snapshots.size(), 4u);
+  for (std::size_t i = 0; i < records.snapshots.size(); ++i) {
+    long double squares = 0;
+    for (const auto& [name, tensor] : io::load_safetensors((first / records.snapshots[i].file).string()).tensors) {
+      for (float v : tensor.to_vector<float>()) squares += static_cast<long double>(v) * v;
+    }
+    const std::string row = csv[1 + i];
+    ASSERT_TRUE(row.starts_with(first.filename().string() + ",")) << row;
+    EXPECT_NEAR(std::stod(row.substr(row.rfind(',') + 1)), static_cast<double>(std::sqrt(squares)), 1e-9) << row;
+  }
 
   const auto plain = train_ok(dir, "[data]\ndataset = \"map\"\nsamples = 100\n[train]\nepochs = 1\n", {"--out", "c"});
   const testing::CommandResult refused = run_nnlab(dir, {"analyze", "pca", plain.string()});

@@ -88,8 +88,12 @@ TEST(CliSweep, AGridTimesSeedsWritesEveryTrialAndARankedTable) {
       csv[0].starts_with("rank,configuration,optim.lr,model.hidden,trials,finished,diverged,failed,pruned,"
                          "val/accuracy_mean,val/accuracy_std,val/accuracy_ci95,val/accuracy_n,"))
       << csv[0];
+  EXPECT_TRUE(csv[0].ends_with(",parameters,seconds_mean,steps_per_epoch")) << csv[0];
   for (std::size_t i = 1; i < csv.size(); ++i) {
     EXPECT_NE(csv[i].find(",2,2,0,0,"), std::string::npos) << csv[i];  // 2 trials, both finished
+    // 2-8-4 has 2*8+8 + 8*4+4 = 60 parameters; 2-16-4 has 116.
+    const bool small = csv[i].find("[8]") != std::string::npos;
+    EXPECT_NE(csv[i].find(small ? ",60," : ",116,"), std::string::npos) << csv[i];
   }
   EXPECT_TRUE(csv[1].starts_with("1,")) << csv[1];
   for (const char* plot : {"val_accuracy_by_epoch", "train_loss_by_epoch", "train_loss_by_step", "val_loss_by_step",

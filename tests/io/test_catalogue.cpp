@@ -115,6 +115,35 @@ TEST(Catalogue, BadExperimentFilesAreConfigErrorsNamingLineAndKey) {
             std::string::npos);
 }
 
+TEST(Catalogue, APcaPartNamesEarlierRunPartsAndHasNoConfig) {
+  testing::TempDir dir;
+  const std::string header = "[experiment]\nid = \"e10\"\ntitle = \"t\"\nquestion = \"q\"\n";
+  const std::string runs = "[[part]]\nname = \"seeds\"\n[part.sweep]\nseeds = 2\n";
+  const ExperimentSpec spec =
+      load_experiment_spec(write(dir, "e10.toml", header + runs + "[[part]]\nname = \"pca\"\nkind = \"pca\"\n"
+                                                                  "runs_of = [\"seeds\"]\n"));
+  ASSERT_EQ(spec.parts.size(), 2u);
+  EXPECT_EQ(spec.parts[1].kind, PartKind::pca);
+  EXPECT_EQ(spec.parts[1].runs_of, std::vector<std::string>{"seeds"});
+
+  const auto error_of = [&](const std::string& text) {
+    try {
+      load_experiment_spec(write(dir, "bad.toml", header + text));
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const std::string pca = "[[part]]\nname = \"pca\"\nkind = \"pca\"\n";
+  EXPECT_NE(error_of(runs + pca).find("needs runs_of"), std::string::npos);
+  EXPECT_NE(error_of(pca + "runs_of = [\"seeds\"]\n" + runs).find("runs_of names 'seeds', which is no earlier"),
+            std::string::npos);
+  EXPECT_NE(error_of(runs + pca + "runs_of = [\"seeds\"]\nseed = 3\n").find("takes no config, but has 'seed'"),
+            std::string::npos);
+  EXPECT_NE(error_of("[[part]]\nname = \"a\"\nruns_of = [\"x\"]\n").find("runs_of belongs to pca parts"),
+            std::string::npos);
+}
+
 TEST(Catalogue, ListsExperimentFilesSortedByNumberAndSkipsPlainConfigs) {
   testing::TempDir dir;
   const std::string parts = "title = \"t\"\nquestion = \"q\"\n[[part]]\nname = \"a\"\n";

@@ -72,13 +72,15 @@ TEST_F(SweepReport, TableRanksConfigurationsBestFirst) {
                         "<td>0.81 \u00b1 0.01414 <span class=\"note\">[0.6829, 0.9371]</span></td><td>0.81</td>"),
             std::string::npos)
       << second;
-  EXPECT_NE(second.find("<td>7.5</td><td>5</td>"), std::string::npos) << "seconds and steps per epoch: " << second;
+  EXPECT_NE(second.find("<td>101770</td><td>7.5</td><td>5</td>"), std::string::npos)
+      << "parameters, seconds and steps per epoch: " << second;
   EXPECT_NE(third.find("<td>lr=1,hidden=[64,32]</td>"), std::string::npos) << third;
   EXPECT_NE(third.find("0 of 2 finished: exit status 1"), std::string::npos) << third;
   EXPECT_EQ(result_row(html_, 4), "");
   // The header: swept keys, then rank_by and the other metrics the trials recorded.
   for (const char* column : {"<th>optim.lr</th><th>model.hidden</th><th>n</th>", "<th>best val/accuracy</th>",
-                             "<th>train/loss</th>", "<th>test/accuracy</th>", "<th>steps/epoch</th>"}) {
+                             "<th>train/loss</th>", "<th>test/accuracy</th>",
+                             "<th>parameters</th><th>seconds</th><th>steps/epoch</th>"}) {
     EXPECT_NE(html_.find(column), std::string::npos) << column;
   }
 }

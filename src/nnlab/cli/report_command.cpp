@@ -64,9 +64,10 @@ void add_analyze_command(CLI::App& app, int& status) {
     const lab::TrajectoryPca result = lab::trajectory_pca(dirs, where);
     std::cout << fmt::format(
         "{} snapshots of {} run(s); PC1 and PC2 explain {:.1f} % and {:.1f} % of the variance\n"
-        "written: {}/pca.png, pca.svg, pca.csv\n",
+        "written: {}/pca.png, pca.svg, pca.csv{}\n",
         result.snapshots, result.runs, 100 * result.pca.explained_variance_ratio[0],
-        100 * result.pca.explained_variance_ratio[1], where.string());
+        100 * result.pca.explained_variance_ratio[1], where.string(),
+        std::filesystem::exists(where / "weight_norm_loss.png") ? ", weight_norm_loss.png, weight_norm_loss.svg" : "");
     status = 0;
   });
 }

@@ -36,6 +36,13 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
+// The keys of [[part]] itself; the rest is the part's config.
+bool is_part_key(const std::string& key) {
+  static const std::set<std::string> keys = {"name",        "title",   "about", "kind", "quick",
+                                             "show_trials", "runs_of", "reuse", "ranked"};
+  return keys.contains(key);
+}
+
 class SpecReader {
  public:
   SpecReader(std::string source, const toml::table& root) : source_(std::move(source)), root_(root) {}
@@ -82,8 +89,13 @@ class SpecReader {
         spec.minutes = *minutes;
       } else if (key.str() == "quick") {
         spec.quick = texts(node, "[experiment] quick");
+      } else if (key.str() == "rank_by") {
+        spec.rank_by = text(node, "[experiment] rank_by");
+        if (spec.rank_by.find('/') == std::string::npos) {
+          fail(where(node, "[experiment] rank_by: expected a metric as split/name, e.g. \"test/accuracy\""));
+        }
       } else {
-        unknown(key, "[experiment]", {"id", "title", "question", "minutes", "quick"});
+        unknown(key, "[experiment]", {"id", "title", "question", "minutes", "quick", "rank_by"});
       }
     }
     for (const auto& [label, value] : {std::pair{"id", &spec.id}, {"title", &spec.title}, {"question", &spec.question}}) {
@@ -97,8 +109,7 @@ class SpecReader {
     std::optional<PartKind> kind;
     for (const auto& [key, node] : table) {
       const std::string name(key.str());
-      if (node.is_table() || !(name == "name" || name == "title" || name == "about" || name == "kind" ||
-                               name == "quick" || name == "show_trials")) {
+      if (node.is_table() || !is_part_key(name)) {
         continue;  // the part's config: [part.data], seed = 1, ...
       }
       for (auto line = key.source().begin.line; line <= node.source().end.line; ++line) own_lines.insert(line);
@@ -114,12 +125,22 @@ class SpecReader {
         part.about = text(node, "[[part]] about");
       } else if (name == "kind") {
         const std::string value = text(node, "[[part]] kind");
-        for (PartKind k : {PartKind::train, PartKind::sweep, PartKind::optimize, PartKind::closed_form}) {
+        for (PartKind k : {PartKind::train, PartKind::sweep, PartKind::optimize, PartKind::closed_form,
+                           PartKind::baseline, PartKind::pca}) {
           if (value == to_string(k)) kind = k;
         }
-        if (!kind) fail(where(node, "[[part]] kind: expected train, sweep, optimize or closed_form, got '" + value + "'"));
+        if (!kind) {
+          fail(where(node, "[[part]] kind: expected train, sweep, optimize, closed_form, baseline or pca, got '" +
+                               value + "'"));
+        }
       } else if (name == "quick") {
         part.quick = texts(node, "[[part]] quick");
+      } else if (name == "runs_of") {
+        part.runs_of = texts(node, "[[part]] runs_of");
+      } else if (name == "reuse" || name == "ranked") {
+        const std::optional<bool> value = node.value<bool>();
+        if (!value) fail(where(node, "[[part]] " + name + ": expected true or false"));
+        (name == "reuse" ? part.reuse : part.ranked) = *value;
       } else {
         part.show_trials = texts(node, "[[part]] show_trials");
       }
@@ -153,6 +174,30 @@ std::string part_config_text(const std::vector<std::string>& lines, std::size_t 
   return out;
 }
 
+// A pca part projects the runs of earlier train or sweep parts, and has no config of its own.
+void check_runs_of(const std::filesystem::path& file, const toml::table& table, const ExperimentPart& part,
+                   const std::vector<ExperimentPart>& earlier) {
+  const auto line = table.source().begin.line;
+  if (part.kind != PartKind::pca) {
+    NNLAB_CHECK(part.runs_of.empty(), ConfigError, "{}:{}: part '{}': runs_of belongs to pca parts", file.string(),
+                line, part.name);
+    return;
+  }
+  NNLAB_CHECK(!part.runs_of.empty(), ConfigError,
+              "{}:{}: pca part '{}' needs runs_of = [\"part\", ...]: the earlier parts whose runs it projects",
+              file.string(), line, part.name);
+  for (const auto& [key, node] : table) {
+    NNLAB_CHECK(is_part_key(std::string(key.str())), ConfigError, "{}:{}: pca part '{}' takes no config, but has '{}'",
+                file.string(), key.source().begin.line, part.name, key.str());
+  }
+  for (const std::string& name : part.runs_of) {
+    const auto found = std::find_if(earlier.begin(), earlier.end(), [&](const ExperimentPart& p) { return p.name == name; });
+    NNLAB_CHECK(found != earlier.end() && (found->kind == PartKind::train || found->kind == PartKind::sweep),
+                ConfigError, "{}:{}: pca part '{}': runs_of names '{}', which is no earlier train or sweep part",
+                file.string(), line, part.name, name);
+  }
+}
+
 }  // namespace
 
 const char* to_string(PartKind kind) {
@@ -161,6 +206,8 @@ const char* to_string(PartKind kind) {
     case PartKind::sweep: return "sweep";
     case PartKind::optimize: return "optimize";
     case PartKind::closed_form: return "closed_form";
+    case PartKind::baseline: return "baseline";
+    case PartKind::pca: return "pca";
   }
   return "train";
 }
@@ -203,6 +250,7 @@ ExperimentSpec load_experiment_spec(const std::filesystem::path& file) {
     ExperimentPart part = reader.read_part(*table, own_lines);
     NNLAB_CHECK(names.insert(part.name).second, ConfigError, "{}:{}: a second part named '{}'", file.string(),
                 table->source().begin.line, part.name);
+    check_runs_of(file, *table, part, spec.parts);
     const std::size_t last = i + 1 < starts.size() ? starts[i + 1] : lines.size();
     part.config_text = part_config_text(lines, starts[i], last, own_lines);
     spec.parts.push_back(std::move(part));

@@ -35,10 +35,11 @@ struct CatalogueRunOptions {
 };
 
 struct PartOutcome {
-  io::ExperimentPart part;
-  std::filesystem::path folder;  // <experiment>/<part>
-  int status = -1;               // exit status of its process; -1: not run
+  io::ExperimentPart part{};
+  std::filesystem::path folder{};       // <experiment>/<part>
+  int status = -1;                      // exit status of its process; -1: not run
   double seconds = 0.0;
+  std::filesystem::path reused_from{};  // reuse: the earlier experiment folder it was copied from
 };
 
 struct CatalogueOutcome {

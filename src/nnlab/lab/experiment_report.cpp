@@ -74,14 +74,19 @@ std::string csv_table(const std::filesystem::path& file) {
   return html + "</tbody></table></div>\n";
 }
 
-std::string link_to_report(const std::filesystem::path& dir, const std::string& relative) {
-  if (!std::filesystem::is_regular_file(dir / "report.html")) return "";
+// The href of <relative>/report.html, each path piece URL-encoded (trial names hold '=' and ',').
+std::string report_href(const std::string& relative) {
   std::string href;
   for (const auto& piece : std::filesystem::path(relative)) {
     href += report::escape_url_segment(piece.string());
     href += '/';
   }
-  return fmt::format("<p><a href=\"{}report.html\">The part's own report</a></p>\n", escape_html(href));
+  return escape_html(href + "report.html");
+}
+
+std::string link_to_report(const std::filesystem::path& dir, const std::string& relative) {
+  if (!std::filesystem::is_regular_file(dir / "report.html")) return "";
+  return fmt::format("<p><a href=\"{}\">The part's own report</a></p>\n", report_href(relative));
 }
 
 // The first line of model.txt that states the linear-region bound (E6), if any.
@@ -148,8 +153,11 @@ std::string part_body(const io::ExperimentPart& part, const std::filesystem::pat
       case io::PartKind::train: html += train_body(dir); break;
       case io::PartKind::sweep: html += sweep_body(part, dir); break;
       case io::PartKind::optimize:
-      case io::PartKind::closed_form: {
-        // Their pictures sit in the folder itself (optimize) or in plots/ (closed-form probes).
+      case io::PartKind::closed_form:
+      case io::PartKind::baseline:
+      case io::PartKind::pca: {
+        // Their pictures sit in the folder itself (optimize, pca) or in plots/ (closed-form probes,
+        // a baseline's misclassified images).
         std::vector<report::PlotFile> plots = report::read_plot_files(dir);
         for (report::PlotFile& plot : report::read_plot_files(dir / "plots")) plots.push_back(std::move(plot));
         html += csv_table(dir / "results.csv") + (plots.empty() ? "" : report::plots_section(plots));
@@ -160,6 +168,85 @@ std::string part_body(const io::ExperimentPart& part, const std::filesystem::pat
     html += "<p class=\"status bad\">" + escape_html(error.what()) + "</p>\n";
   }
   return html + link_to_report(dir, part.name);
+}
+
+// One model the experiment trained or fitted: a train or baseline part, or a sweep's trial.
+struct RankedModel {
+  std::string name;  // "finetune / optim.lr=0.001,seed=0"
+  std::filesystem::path folder;
+  std::string link;  // the folder relative to the experiment's
+  double value = 0.0;
+  std::int64_t parameters = 0;
+};
+
+std::vector<RankedModel> models_of(const io::ExperimentSpec& spec, const std::filesystem::path& dir) {
+  const std::string split = spec.rank_by.substr(0, spec.rank_by.find('/'));
+  const std::string metric = spec.rank_by.substr(spec.rank_by.find('/') + 1);
+  std::vector<RankedModel> models;
+  const auto add = [&](const std::string& name, const std::filesystem::path& folder, const std::string& link) {
+    const Json summary =
+        Json::parse(report::read_optional_file(folder / "summary.json").value_or("{}"), nullptr, false);
+    if (!summary.is_object() || !summary.contains("final") || !summary["final"].contains(split)) return;
+    const Json& value = summary["final"][split].value(metric, Json());
+    if (!value.is_number()) return;
+    models.push_back({.name = name,
+                      .folder = folder,
+                      .link = link,
+                      .value = value.get<double>(),
+                      .parameters = summary.value("parameters", std::int64_t{0})});
+  };
+  for (const io::ExperimentPart& part : spec.parts) {
+    if (!part.ranked) continue;
+    const std::filesystem::path folder = dir / part.name;
+    if (part.kind != io::PartKind::sweep) {
+      add(part.title, folder, part.name);
+      continue;
+    }
+    if (!std::filesystem::is_regular_file(folder / "sweep.toml")) continue;
+    for (const TrialOutcome& t : open_sweep(folder).trials) {
+      if (t.status != TrialStatus::finished) continue;
+      add(part.name + " / " + t.trial.name, t.folder,
+          part.name + "/" + std::filesystem::relative(t.folder, folder).generic_string());
+    }
+  }
+  const bool higher_is_better = metric == "accuracy";
+  std::stable_sort(models.begin(), models.end(), [&](const RankedModel& a, const RankedModel& b) {
+    return higher_is_better ? a.value > b.value : a.value < b.value;
+  });
+  return models;
+}
+
+std::string misclassified_of(const char* which, const RankedModel& model) {
+  std::string html = fmt::format("<h3>Misclassified test images of the {} model: {}</h3>\n", which, escape_html(model.name));
+  std::vector<report::PlotFile> pictures;
+  for (report::PlotFile& plot : report::read_plot_files(model.folder / "plots")) {
+    if (plot.stem == "misclassified") pictures.push_back(std::move(plot));
+  }
+  for (report::PlotFile& plot : report::read_plot_files(model.folder)) {
+    if (plot.stem == "misclassified") pictures.push_back(std::move(plot));
+  }
+  if (pictures.empty()) return html + "<p class=\"none\">No picture: its run had no [probes] misclassified.</p>\n";
+  return html + report::plots_section(pictures);
+}
+
+// Every model of every part in one table, ranked by the experiment's rank_by (E7).
+std::string ranking(const io::ExperimentSpec& spec, const std::filesystem::path& dir) {
+  const std::vector<RankedModel> models = models_of(spec, dir);
+  if (models.empty()) return fmt::format("<p class=\"none\">No model has recorded {} yet.</p>\n", escape_html(spec.rank_by));
+  std::string html = fmt::format(
+      "<table><thead><tr><th>rank</th><th>model</th><th>{}</th><th>parameters</th></tr></thead>\n<tbody>\n",
+      escape_html(spec.rank_by));
+  for (std::size_t i = 0; i < models.size(); ++i) {
+    const RankedModel& m = models[i];
+    const bool linked = std::filesystem::is_regular_file(m.folder / "report.html");
+    html += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", i + 1,
+                        linked ? fmt::format("<a href=\"{}\">{}</a>", report_href(m.link), escape_html(m.name))
+                               : escape_html(m.name),
+                        report::format_number(m.value), m.parameters > 0 ? fmt::format("{}", m.parameters) : "");
+  }
+  html += "</tbody></table>\n" + misclassified_of("best", models.front());
+  if (models.size() > 1) html += misclassified_of("worst", models.back());
+  return html;
 }
 
 std::string overview(const io::ExperimentSpec& spec, const std::map<std::string, Json>& records) {
@@ -193,6 +280,9 @@ std::string render_experiment_report(const std::filesystem::path& dir) {
                         .folder = report::folder_name(dir),
                         .charts = Json{{"charts", Json::array()}}};
   page.sections.push_back({"overview", "What it asks", overview(spec, records)});
+  if (!spec.rank_by.empty()) {
+    page.sections.push_back({"ranking", fmt::format("Every model, ranked by {}", spec.rank_by), ranking(spec, dir)});
+  }
   for (const io::ExperimentPart& part : spec.parts) {
     const auto found = records.find(part.name);
     page.sections.push_back({"part-" + part.name, part.title,

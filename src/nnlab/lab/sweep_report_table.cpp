@@ -106,7 +106,7 @@ std::string header_row(const std::string& rank_by, const std::vector<std::string
   for (const std::string& key : keys) html += "<th>" + escape_html(key) + "</th>";
   html += fmt::format("<th>n</th><th>{0} mean \u00b1 std [95 % CI]</th><th>best {0}</th>", escape_html(rank_by));
   for (const std::string& tag : tags) html += "<th>" + escape_html(tag) + "</th>";
-  return html + "<th>seconds</th><th>steps/epoch</th><th>notes</th><th>trials</th></tr>";
+  return html + "<th>parameters</th><th>seconds</th><th>steps/epoch</th><th>notes</th><th>trials</th></tr>";
 }
 
 std::string row_html(const SweepOutcome& sweep, const ResultRow& row, const std::vector<std::string>& keys,
@@ -121,7 +121,8 @@ std::string row_html(const SweepOutcome& sweep, const ResultRow& row, const std:
   html += fmt::format("<td>{}</td><td>{}</td><td>{}</td>", ranked ? ranked->final.n : 0,
                       ranked ? summary_cell(ranked->final) : kNotRecorded, mean_cell(ranked, true));
   for (const std::string& tag : tags) html += "<td>" + mean_cell(find_metric(row, tag), false) + "</td>";
-  html += fmt::format("<td>{}</td><td>{}</td>",
+  html += fmt::format("<td>{}</td><td>{}</td><td>{}</td>",
+                      row.parameters > 0 ? format_number(static_cast<double>(row.parameters), 12) : kNotRecorded,
                       std::isfinite(row.seconds.mean) ? fmt::format("{:.1f}", row.seconds.mean) : kNotRecorded,
                       std::isfinite(row.steps_per_epoch) ? format_number(row.steps_per_epoch, 6) : kNotRecorded);
   return html + fmt::format("<td class=\"wrap\">{}</td><td class=\"wrap\">{}</td></tr>\n", note(row),
@@ -181,10 +182,20 @@ std::string results_section(const SweepOutcome& sweep, const std::vector<ResultR
   if (rows.empty()) return "<p class=\"none\">No trials planned.</p>\n";
   const std::vector<std::string> keys = setting_keys(rows);
   const std::vector<std::string> tags = other_tags(rows);
-  std::string html = "<div class=\"scroll\"><table id=\"results\"><thead>" + header_row(sweep.rank_by, keys, tags) +
-                     "</thead>\n<tbody>\n";
-  for (const ResultRow& row : rows) html += row_html(sweep, row, keys, tags, link_prefix);
-  return html + "</tbody></table></div>\n";
+  // [sweep] top = N: the best N rows first, the others in a folded table below them.
+  const std::size_t shown = sweep.top > 0 ? std::min(rows.size(), static_cast<std::size_t>(sweep.top)) : rows.size();
+  const auto table = [&](std::size_t begin, std::size_t end, const char* id) {
+    std::string html = fmt::format("<div class=\"scroll\"><table id=\"{}\"><thead>", id) +
+                       header_row(sweep.rank_by, keys, tags) + "</thead>\n<tbody>\n";
+    for (std::size_t i = begin; i < end; ++i) html += row_html(sweep, rows[i], keys, tags, link_prefix);
+    return html + "</tbody></table></div>\n";
+  };
+  if (shown == rows.size()) return table(0, rows.size(), "results");
+  return fmt::format("<p>The best {} of {} configurations by {} (top = {}):</p>\n", shown, rows.size(),
+                     escape_html(sweep.rank_by), sweep.top) +
+         table(0, shown, "results") +
+         fmt::format("<details><summary>The other {} configurations</summary>\n", rows.size() - shown) +
+         table(shown, rows.size(), "results-rest") + "</details>\n";
 }
 
 }  // namespace nnlab::lab

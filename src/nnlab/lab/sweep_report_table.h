@@ -26,7 +26,8 @@ std::string overview_section(const SweepOutcome& sweep, const std::vector<Result
 // final mean ± std with its 95 % interval, best, the other metrics' means, seconds, steps per
 // epoch, a note on trials that did not finish, and each trial with its status and a link to its
 // report (or "not recorded" where it has none). `link_prefix` goes before each link (the
-// sweep folder's path from a page elsewhere, "lr/" in an experiment's report).
+// sweep folder's path from a page elsewhere, "lr/" in an experiment's report). With [sweep]
+// top = N (and more rows), the best N rows come first and the others in a folded table.
 std::string results_section(const SweepOutcome& sweep, const std::vector<ResultRow>& rows,
                             const std::string& link_prefix = "");
 

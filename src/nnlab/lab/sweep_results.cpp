@@ -24,6 +24,7 @@ struct TrialNumbers {
   std::map<std::string, std::pair<double, double>> metrics;  // tag -> (final, best)
   double seconds = std::numeric_limits<double>::quiet_NaN();
   double steps_per_epoch = std::numeric_limits<double>::quiet_NaN();
+  std::int64_t parameters = 0;
 };
 
 TrialNumbers read_trial(const std::filesystem::path& folder, const std::vector<std::string>& tags) {
@@ -45,6 +46,7 @@ TrialNumbers read_trial(const std::filesystem::path& folder, const std::vector<s
   if (summary.is_object()) {
     const double epochs = summary.value("epochs_completed", 0.0);
     if (epochs > 0) numbers.steps_per_epoch = summary.value("steps", 0.0) / epochs;
+    numbers.parameters = summary.value("parameters", std::int64_t{0});
   }
   return numbers;
 }
@@ -126,6 +128,7 @@ std::vector<ResultRow> collect_results(const SweepOutcome& sweep) {
     for (const TrialNumbers& t : trials) {
       seconds.push_back(t.seconds);
       steps.push_back(t.steps_per_epoch);
+      row.parameters = std::max(row.parameters, t.parameters);
     }
     row.seconds = analysis::summarize(seconds);
     row.steps_per_epoch = analysis::summarize(steps).mean;
@@ -149,7 +152,7 @@ std::string results_csv(const std::vector<ResultRow>& rows) {
     }
   }
   for (const std::string& tag : tags) out += fmt::format(",{0}_mean,{0}_std,{0}_ci95,{0}_n,{0}_best_mean", tag);
-  out += ",seconds_mean,steps_per_epoch\n";
+  out += ",parameters,seconds_mean,steps_per_epoch\n";
   for (const ResultRow& row : rows) {
     out += fmt::format("{},{}", row.rank, csv_text(row.configuration));
     for (std::size_t i = 0; i < rows.front().settings.size(); ++i) {
@@ -167,7 +170,8 @@ std::string results_csv(const std::vector<ResultRow>& rows) {
       out += fmt::format(",{},{},{},{},{}", number(m->final.mean), number(m->final.std), number(m->final.ci_half_width),
                          m->final.n, number(m->best.mean));
     }
-    out += fmt::format(",{},{}\n", number(row.seconds.mean), number(row.steps_per_epoch));
+    out += fmt::format(",{},{},{}\n", row.parameters > 0 ? fmt::format("{}", row.parameters) : "",
+                       number(row.seconds.mean), number(row.steps_per_epoch));
   }
   return out;
 }
@@ -176,8 +180,8 @@ std::string results_table(const std::vector<ResultRow>& rows, const std::string&
   const std::size_t shown = top > 0 ? std::min<std::size_t>(rows.size(), static_cast<std::size_t>(top)) : rows.size();
   std::size_t width = 13;
   for (std::size_t i = 0; i < shown; ++i) width = std::max(width, rows[i].configuration.size());
-  std::string out = fmt::format("{:>4}  {:<{}}  {:>3}  {:>30}  {:>10}  {:>8}  {}\n", "rank", "configuration", width,
-                                "n", rank_by + " mean ± std (95% CI)", "best", "seconds", "");
+  std::string out = fmt::format("{:>4}  {:<{}}  {:>3}  {:>30}  {:>10}  {:>10}  {:>8}  {}\n", "rank", "configuration",
+                                width, "n", rank_by + " mean ± std (95% CI)", "best", "parameters", "seconds", "");
   for (std::size_t i = 0; i < shown; ++i) {
     const ResultRow& row = rows[i];
     const MetricResult& m = row.metrics.front();
@@ -190,9 +194,9 @@ std::string results_table(const std::vector<ResultRow>& rows, const std::string&
       note = fmt::format("{} of {} finished", row.finished, row.trials);
       if (!row.reason.empty()) note += ": " + row.reason;
     }
-    out += fmt::format("{:>4}  {:<{}}  {:>3}  {:>30}  {:>10}  {:>8}  {}\n", row.rank, row.configuration, width,
+    out += fmt::format("{:>4}  {:<{}}  {:>3}  {:>30}  {:>10}  {:>10}  {:>8}  {}\n", row.rank, row.configuration, width,
                        row.finished, value, m.best.n == 0 ? "-" : readable(m.best.mean),
-                       std::isfinite(row.seconds.mean) ? fmt::format("{:.1f}", row.seconds.mean) : "-", note);
+                       row.parameters > 0 ? fmt::format("{}", row.parameters) : "-", std::isfinite(row.seconds.mean) ? fmt::format("{:.1f}", row.seconds.mean) : "-", note);
   }
   if (shown < rows.size()) out += fmt::format("({} more in results.csv)\n", rows.size() - shown);
   return out;

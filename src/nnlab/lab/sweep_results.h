@@ -1,7 +1,7 @@
 #pragma once
 // A sweep's results: one row per configuration (its trials over seeds), the final and best value
 // of each metric as mean, std and a 95 % Student-t interval over the seeds that finished, wall
-// time and optimiser steps per epoch; ranked by `rank_by` (an accuracy is maximised, anything
+// time, optimiser steps per epoch and the model's parameter count; ranked by `rank_by` (an accuracy is maximised, anything
 // else minimised). Written as results.csv and printed as a table.
 #include <cstdint>
 #include <string>
@@ -26,6 +26,7 @@ struct ResultRow {
   std::vector<MetricResult> metrics;  // rank_by first, then the others the trials recorded
   analysis::SampleSummary seconds;    // wall time of training
   double steps_per_epoch = 0.0;
+  std::int64_t parameters = 0;  // the model's parameter count (0: no trial finished)
   std::string reason;  // the first diverged, failed or pruned trial's reason
 };
 
@@ -34,7 +35,8 @@ std::vector<ResultRow> collect_results(const SweepOutcome& sweep);
 
 // results.csv: rank, configuration, each swept key, counts (trials, finished, diverged, failed,
 // pruned), then per metric
-// <tag>_mean, <tag>_std, <tag>_ci95, <tag>_n, <tag>_best_mean; seconds_mean, steps_per_epoch.
+// <tag>_mean, <tag>_std, <tag>_ci95, <tag>_n, <tag>_best_mean; parameters, seconds_mean,
+// steps_per_epoch.
 std::string results_csv(const std::vector<ResultRow>& rows);
 
 // The printed table of the best `top` rows (0: all).

@@ -19,7 +19,14 @@ struct Snapshot {
   std::int64_t run = 0, step = 0, epoch = 0;
   double loss = std::numeric_limits<double>::quiet_NaN();
   double accuracy = std::numeric_limits<double>::quiet_NaN();
+  double weight_norm = 0.0;  // L2 norm of every weight together
 };
+
+double l2_norm(const std::vector<float>& values) {
+  double sum = 0.0;
+  for (float v : values) sum += static_cast<double>(v) * v;
+  return std::sqrt(sum);
+}
 
 double info(const io::SnapshotEntry& entry, const char* name) {
   for (const auto& [key, value] : entry.info) {
@@ -48,8 +55,28 @@ void load_run(const std::filesystem::path& run_dir, std::int64_t run, std::vecto
                          .step = entry.step,
                          .epoch = entry.epoch,
                          .loss = info(entry, "loss"),
-                         .accuracy = info(entry, "accuracy")});
+                         .accuracy = info(entry, "accuracy"),
+                         .weight_norm = l2_norm(points.back())});
   }
+}
+
+// Does the loss fall as the weights grow? One point per snapshot, a path per run (E10).
+void plot_norm_against_loss(const std::vector<Snapshot>& snapshots, bool accuracy, const std::filesystem::path& path) {
+  report::ScatterChart chart{.title = "Weight norm against loss at every snapshot",
+                             .x_label = "L2 norm of all weights",
+                             .y_label = "loss on the probe data",
+                             .colour_label = accuracy ? "accuracy" : "step",
+                             .x = {},
+                             .y = {},
+                             .colour = {},
+                             .group = {}};
+  for (const Snapshot& s : snapshots) {
+    chart.x.push_back(s.weight_norm);
+    chart.y.push_back(s.loss);
+    chart.colour.push_back(accuracy ? s.accuracy : static_cast<double>(s.step));
+    chart.group.push_back(s.run);
+  }
+  report::plot_scatter(path, chart);
 }
 
 std::string csv_number(double value) { return std::isfinite(value) ? fmt::format("{}", value) : std::string(); }
@@ -86,7 +113,7 @@ TrajectoryPca trajectory_pca(const std::vector<std::filesystem::path>& run_dirs,
       .y = {},
       .colour = {},
       .group = {}};
-  std::string csv = "run,step,epoch,pc1,pc2,loss,accuracy\n";
+  std::string csv = "run,step,epoch,pc1,pc2,loss,accuracy,weight_norm\n";
   for (std::size_t i = 0; i < snapshots.size(); ++i) {
     const Snapshot& s = snapshots[i];
     const auto point = static_cast<std::int64_t>(i);
@@ -94,12 +121,14 @@ TrajectoryPca trajectory_pca(const std::vector<std::filesystem::path>& run_dirs,
     chart.y.push_back(pca.coordinate(point, 1));
     chart.colour.push_back(accuracy ? s.accuracy : loss ? s.loss : static_cast<double>(s.step));
     chart.group.push_back(s.run);
-    csv += fmt::format("{},{},{},{},{},{},{}\n", run_dirs[static_cast<std::size_t>(s.run)].filename().string(), s.step,
-                       s.epoch, chart.x.back(), chart.y.back(), csv_number(s.loss), csv_number(s.accuracy));
+    csv += fmt::format("{},{},{},{},{},{},{},{}\n", run_dirs[static_cast<std::size_t>(s.run)].filename().string(),
+                       s.step, s.epoch, chart.x.back(), chart.y.back(), csv_number(s.loss), csv_number(s.accuracy),
+                       s.weight_norm);
   }
   std::filesystem::create_directories(out_dir);
   io::write_file_atomically((out_dir / "pca.csv").string(), csv);
   report::plot_scatter(out_dir / "pca", chart);
+  if (loss) plot_norm_against_loss(snapshots, accuracy, out_dir / "weight_norm_loss");
   return result;
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 // `nnlab analyze pca`: the weight snapshots of one or many runs (the snapshots probe) projected
 // onto their first two principal components, every run's trajectory in one picture coloured by
-// accuracy (E10). Writes OUT/pca.csv (run, step, epoch, pc1, pc2, loss, accuracy) and
-// OUT/pca.png / .svg.
+// accuracy (E10). Writes OUT/pca.csv (run, step, epoch, pc1, pc2, loss, accuracy, weight_norm),
+// OUT/pca.png / .svg and, when the snapshots recorded their loss, OUT/weight_norm_loss.png / .svg
+// (the L2 norm of all weights against the loss, a path per run).
 #include <cstdint>
 #include <filesystem>
 #include <vector>
