@@ -112,6 +112,9 @@ TEST(MetricsLog, FastJsonLinesEqualTheJsonLibrarysOwn) {
 TEST(MetricsLog, ScalarCsvRowsQuoteOddTags) {
   EXPECT_EQ(to_csv_row({.tag = "train/loss", .step = 4, .epoch = 1, .value = 0.5}), "train/loss,4,1,0.5");
   EXPECT_EQ(to_csv_row({.tag = "a,\"b\"", .step = 0, .epoch = 0, .value = NAN}), "\"a,\"\"b\"\"\",0,0,");
+  EXPECT_EQ(csv_field("lr=0.1,seed=0"), "\"lr=0.1,seed=0\"");
+  EXPECT_EQ(csv_field("two\nlines"), "\"two\nlines\"");
+  EXPECT_EQ(csv_field("plain"), "plain");
 }
 
 TEST(MetricsLog, AMissingFolderHasNoRecordsAndADamagedLineNamesItsPlace) {

@@ -208,14 +208,15 @@ std::string to_jsonl_line(const train::ScalarRecord& r) {
   return fmt::format("{{\"tag\":{},\"step\":{},\"epoch\":{},\"value\":{}}}", tag, r.step, r.epoch, value);
 }
 
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
 std::string to_csv_row(const train::ScalarRecord& r) {
-  std::string tag = r.tag;
-  if (tag.find_first_of(",\"\n") != std::string::npos) {
-    std::string quoted = "\"";
-    for (char c : tag) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    tag = quoted + "\"";
-  }
-  return fmt::format("{},{},{},{}", tag, r.step, r.epoch, std::isfinite(r.value) ? fmt::format("{}", r.value) : "");
+  return fmt::format("{},{},{},{}", csv_field(r.tag), r.step, r.epoch, std::isfinite(r.value) ? fmt::format("{}", r.value) : "");
 }
 
 std::string snapshot_file_name(const std::string& tag, std::int64_t step) {

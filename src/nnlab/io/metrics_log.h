@@ -26,6 +26,9 @@ nlohmann::ordered_json to_json(const train::HistogramRecord& record);
 nlohmann::ordered_json to_json(const train::ImageRecord& record);
 nlohmann::ordered_json to_json(const train::HeatmapRecord& record);
 std::string to_csv_row(const train::ScalarRecord& record);  // a tag with ',' or '"' is quoted
+// One CSV field as RFC 4180 writes it: quoted, with '"' doubled, when it holds ',', '"' or a
+// newline (a sweep's trial "lr=0.1,seed=0"); as it is otherwise.
+std::string csv_field(const std::string& text);
 // to_json(record).dump() without building a JSON object: the line metrics.jsonl gets, written
 // for every record a probe makes at every step.
 std::string to_jsonl_line(const train::ScalarRecord& record);

@@ -10,6 +10,7 @@
 
 #include "nnlab/autograd/grad_mode.h"
 #include "nnlab/io/atomic_file.h"
+#include "nnlab/io/metrics_log.h"
 #include "nnlab/report/contour_chart.h"
 #include "nnlab/report/line_chart.h"
 
@@ -34,13 +35,6 @@ constexpr report::ChartSize kLineSize{.width = 1200, .height = 640};
 // Distances are drawn on a log axis; one of exactly 0 is drawn at this floor.
 constexpr double kDistanceFloor = 1e-16;
 
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (const char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
-
 std::string settings_text(const io::OptimizerSpec& spec) {
   std::string text;
   for (const auto& [key, value] : spec.effective()) text += fmt::format("{}{}={}", text.empty() ? "" : " ", key, value);
@@ -62,9 +56,9 @@ void write_results_csv(const PlaygroundOutcome& outcome, const std::filesystem::
   std::string text = "optimizer,name,settings,final_x,final_y,final_f,distance,gradient_norm,steps_run,status\n";
   for (const OptimizerRun& run : outcome.runs) {
     const analysis::Descent& d = run.descent;
-    text += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", csv_field(run.spec.label), run.spec.name,
-                        csv_field(settings_text(run.spec)), last(d.x), last(d.y), last(d.value), run.distance,
-                        d.gradient_norm, d.steps_run, csv_field(run.status()));
+    text += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", io::csv_field(run.spec.label), run.spec.name,
+                        io::csv_field(settings_text(run.spec)), last(d.x), last(d.y), last(d.value), run.distance,
+                        d.gradient_norm, d.steps_run, io::csv_field(run.status()));
   }
   io::write_file_atomically(path.string(), text);
 }
@@ -73,7 +67,7 @@ void write_paths_csv(const PlaygroundOutcome& outcome, const std::filesystem::pa
   std::string text = "optimizer,step,x,y,f,distance\n";
   for (const OptimizerRun& run : outcome.runs) {
     const analysis::Descent& d = run.descent;
-    const std::string name = csv_field(run.spec.label);
+    const std::string name = io::csv_field(run.spec.label);
     for (const std::size_t i : thin_steps(d.steps, kCsvPoints)) {
       const double distance = distance_to_nearest({d.x[i], d.y[i]}, outcome.function.minima);
       text += fmt::format("{},{},{},{},{},{}\n", name, d.steps[i], d.x[i], d.y[i], d.value[i], distance);

@@ -80,13 +80,6 @@ std::string readable(double value) {
 
 std::string number(double value) { return std::isfinite(value) ? fmt::format("{:.6g}", value) : std::string(); }
 
-std::string csv_text(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
-
 }  // namespace
 
 std::vector<ResultRow> collect_results(const SweepOutcome& sweep) {
@@ -142,7 +135,7 @@ std::string results_csv(const std::vector<ResultRow>& rows) {
   std::string out = "rank,configuration";
   for (const auto& [key, value] : rows.front().settings) {
     out += ',';  // piece by piece: GCC 12 reports a false -Wrestrict for chains of string operator+
-    out += csv_text(key);
+    out += io::csv_field(key);
   }
   out += ",trials,finished,diverged,failed,pruned";
   std::vector<std::string> tags;
@@ -154,10 +147,10 @@ std::string results_csv(const std::vector<ResultRow>& rows) {
   for (const std::string& tag : tags) out += fmt::format(",{0}_mean,{0}_std,{0}_ci95,{0}_n,{0}_best_mean", tag);
   out += ",parameters,seconds_mean,steps_per_epoch\n";
   for (const ResultRow& row : rows) {
-    out += fmt::format("{},{}", row.rank, csv_text(row.configuration));
+    out += fmt::format("{},{}", row.rank, io::csv_field(row.configuration));
     for (std::size_t i = 0; i < rows.front().settings.size(); ++i) {
       out += ',';
-      if (i < row.settings.size()) out += csv_text(row.settings[i].second);
+      if (i < row.settings.size()) out += io::csv_field(row.settings[i].second);
     }
     out += fmt::format(",{},{},{},{},{}", row.trials, row.finished, row.diverged, row.failed, row.pruned);
     for (const std::string& tag : tags) {

@@ -79,14 +79,6 @@ void plot_norm_against_loss(const std::vector<Snapshot>& snapshots, bool accurac
   report::plot_scatter(path, chart);
 }
 
-// A sweep's trial folders are named "lr=0.1,seed=0": quoted, as RFC 4180 has it.
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 std::string csv_number(double value) { return std::isfinite(value) ? fmt::format("{}", value) : std::string(); }
 
 }  // namespace
@@ -129,7 +121,7 @@ TrajectoryPca trajectory_pca(const std::vector<std::filesystem::path>& run_dirs,
     chart.y.push_back(pca.coordinate(point, 1));
     chart.colour.push_back(accuracy ? s.accuracy : loss ? s.loss : static_cast<double>(s.step));
     chart.group.push_back(s.run);
-    const std::string run = csv_field(run_dirs[static_cast<std::size_t>(s.run)].filename().string());
+    const std::string run = io::csv_field(run_dirs[static_cast<std::size_t>(s.run)].filename().string());
     csv += fmt::format("{},{},{},{},{},{},{},{}\n", run,
                        s.step, s.epoch, chart.x.back(), chart.y.back(), csv_number(s.loss), csv_number(s.accuracy),
                        s.weight_norm);
