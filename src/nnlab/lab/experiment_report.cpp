@@ -176,7 +176,7 @@ struct RankedModel {
   std::filesystem::path folder;
   std::string link;  // the folder relative to the experiment's
   double value = 0.0;
-  std::int64_t parameters = 0;
+  std::int64_t parameters = 0;  // trainable: a linear probe trains its head only
 };
 
 std::vector<RankedModel> models_of(const io::ExperimentSpec& spec, const std::filesystem::path& dir) {
@@ -193,7 +193,7 @@ std::vector<RankedModel> models_of(const io::ExperimentSpec& spec, const std::fi
                       .folder = folder,
                       .link = link,
                       .value = value.get<double>(),
-                      .parameters = summary.value("parameters", std::int64_t{0})});
+                      .parameters = summary.value("trainable_parameters", std::int64_t{0})});
   };
   for (const io::ExperimentPart& part : spec.parts) {
     if (!part.ranked) continue;
@@ -234,7 +234,7 @@ std::string ranking(const io::ExperimentSpec& spec, const std::filesystem::path&
   const std::vector<RankedModel> models = models_of(spec, dir);
   if (models.empty()) return fmt::format("<p class=\"none\">No model has recorded {} yet.</p>\n", escape_html(spec.rank_by));
   std::string html = fmt::format(
-      "<table><thead><tr><th>rank</th><th>model</th><th>{}</th><th>parameters</th></tr></thead>\n<tbody>\n",
+      "<table><thead><tr><th>rank</th><th>model</th><th>{}</th><th>trainable parameters</th></tr></thead>\n<tbody>\n",
       escape_html(spec.rank_by));
   for (std::size_t i = 0; i < models.size(); ++i) {
     const RankedModel& m = models[i];
