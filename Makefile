@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup build run test bench fixtures clean
+.PHONY: all setup build run test bench fixtures fuzz clean
 
 all: build
 
@@ -30,6 +30,16 @@ bench: build
 
 clean:
 	rm -rf $(BUILD)
+
+# Every file reader's fuzz target (fuzz/README.md) for FUZZ_SECONDS each, after replaying the
+# committed corpus and regressions; fails on any finding. A clang build of its own, in build-fuzz.
+FUZZ_SECONDS ?= 600
+fuzz:
+	NNLAB_WITH_FUZZ=1 bash scripts/setup.sh
+	cmake --preset fuzz $(CMAKE_FLAGS) > /dev/null
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_all
+	cd build-fuzz && ctest --output-on-failure -j $(JOBS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run.sh build-fuzz
 
 # Regenerates the PyTorch reference fixtures (needs python3-torch) and shows what changed.
 fixtures:

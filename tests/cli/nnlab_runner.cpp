@@ -1,6 +1,8 @@
 #include "cli/nnlab_runner.h"
 
+#include <fcntl.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -35,6 +37,34 @@ CommandResult run_nnlab(const TempDir& dir, const std::vector<std::string>& args
   return {.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1,
           .out = read_text(dir.path() / "nnlab.stdout"),
           .err = read_text(dir.path() / "nnlab.stderr")};
+}
+
+int start_nnlab(const TempDir& dir, const std::vector<std::string>& args, const std::string& name) {
+  const std::string out = (dir.path() / (name + ".stdout")).string(), err = (dir.path() / (name + ".stderr")).string();
+  std::vector<std::string> argv_text = {NNLAB_BINARY};
+  argv_text.insert(argv_text.end(), args.begin(), args.end());
+  const pid_t pid = ::fork();
+  if (pid == 0) {  // the child: only async-signal-safe calls until exec
+    std::vector<char*> argv;
+    for (std::string& arg : argv_text) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    const int out_fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int err_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (::chdir(dir.path().c_str()) != 0 || out_fd < 0 || err_fd < 0 || ::dup2(out_fd, 1) < 0 || ::dup2(err_fd, 2) < 0) {
+      ::_exit(127);
+    }
+    ::execv(NNLAB_BINARY, argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+CommandResult wait_nnlab(const TempDir& dir, int pid, const std::string& name) {
+  int raw = 0;
+  ::waitpid(pid, &raw, 0);
+  return {.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1,
+          .out = read_text(dir.path() / (name + ".stdout")),
+          .err = read_text(dir.path() / (name + ".stderr"))};
 }
 
 std::string write_text(const TempDir& dir, const std::string& name, const std::string& text) {

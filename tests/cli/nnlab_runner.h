@@ -19,6 +19,12 @@ struct CommandResult {
 // shell, single-quoted.
 CommandResult run_nnlab(const TempDir& dir, const std::vector<std::string>& args);
 
+// Starts `nnlab <args>` in `dir` without waiting (stdout and stderr to dir/<name>.stdout and
+// .stderr) and returns its process id, to signal or wait for.
+int start_nnlab(const TempDir& dir, const std::vector<std::string>& args, const std::string& name = "background");
+// Waits for a process start_nnlab started; status -1 if a signal ended it.
+CommandResult wait_nnlab(const TempDir& dir, int pid, const std::string& name = "background");
+
 // Writes `text` to dir/name and returns the path.
 std::string write_text(const TempDir& dir, const std::string& name, const std::string& text);
 std::string read_text(const std::filesystem::path& path);

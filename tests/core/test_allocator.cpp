@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -14,6 +15,25 @@ TEST(Allocator, BlocksAreAligned) {
     EXPECT_EQ(reinterpret_cast<std::uintptr_t>(p) % memory::kAlignment, 0u);
     memory::deallocate(p, bytes);
   }
+}
+
+// std::bad_alloc said only "out of memory"; the error names the size asked for. (Blocks the system
+// refuses are not tried here: sanitizers abort on those instead of failing the call.)
+TEST(Allocator, ABlockPastTheLargestIsOutOfMemoryNamingItsSize) {
+  const auto before = memory::allocator_stats();
+  try {
+    memory::allocate(memory::kMaxBlockBytes + 1);
+    ADD_FAILURE() << "expected memory::OutOfMemory";
+  } catch (const std::bad_alloc& e) {  // still a bad_alloc, for code that handles one
+    EXPECT_STREQ(e.what(), "out of memory: cannot allocate 4294967296.0 GiB (4611686018427387905 bytes)");
+    EXPECT_EQ(dynamic_cast<const memory::OutOfMemory&>(e).bytes(), memory::kMaxBlockBytes + 1);
+  }
+  // The size classes of sizes near 2^64 overflowed to a tiny block before the cap.
+  EXPECT_THROW(memory::allocate(~std::size_t{0}), memory::OutOfMemory);
+  EXPECT_EQ(memory::allocator_stats().system_allocations, before.system_allocations);
+  EXPECT_EQ(
+      memory::OutOfMemory(3u << 20, "a float32 tensor of shape [786432]").what(),
+      std::string("out of memory: cannot allocate 3.0 MiB (3145728 bytes) for a float32 tensor of shape [786432]"));
 }
 
 TEST(Allocator, ReusesFreedBlocksWithoutAskingTheSystem) {

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "nnlab/core/check.h"
 #include "nnlab/core/shape.h"
 #include "testing/asserts.h"
@@ -31,6 +33,27 @@ TEST(Shape, InsertAndErase) {
 TEST(Shape, NormalizeDimAcceptsNegativeAndRejectsOutOfRange) {
   EXPECT_EQ(normalize_dim(-1, 3, "op"), 2);
   expect_throw_with<ShapeError>([] { normalize_dim(3, 3, "sum"); }, "sum: dim 3 is out of range for a tensor of rank 3");
+}
+
+TEST(Shape, NumelPastInt64IsAShapeErrorNotAWrappedCount) {
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  expect_throw_with<ShapeError>(
+      [] {
+        (void)Shape({784, kMax}).numel();
+      },
+      "Shape: expected at most 2^63 - 1 elements, got shape [784, 9223372036854775807]");
+  expect_throw_with<ShapeError>(
+      [] {
+        (void)Shape({std::int64_t{1} << 32, std::int64_t{1} << 31}).numel();
+      },
+      "expected at most 2^63 - 1 elements");
+  EXPECT_EQ(Shape({std::int64_t{1} << 62, std::int64_t{1} << 62, 0}).numel(), 0);
+  EXPECT_EQ(Shape({kMax}).numel(), kMax);
+  expect_throw_with<ShapeError>(
+      [] {
+        (void)contiguous_strides(Shape{0, std::int64_t{1} << 62, 4});
+      },
+      "contiguous_strides: expected strides below 2^63, got shape [0, 4611686018427387904, 4]");
 }
 
 TEST(Shape, RejectsTooManyDims) {

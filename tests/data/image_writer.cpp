@@ -10,6 +10,7 @@
 
 #include <jpeglib.h>
 #include <png.h>
+#include <zlib.h>
 
 namespace nnlab::testing {
 namespace {
@@ -148,6 +149,42 @@ std::vector<std::uint8_t> encode_jpeg(std::int64_t height, std::int64_t width, i
   jpeg_destroy_compress(&cinfo);
   std::free(buffer);
   if (!ok) throw std::runtime_error("encode_jpeg: libjpeg failed");
+  return out;
+}
+
+namespace {
+
+void append_u32(std::vector<std::uint8_t>& out, std::uint32_t value) {
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(value >> shift));
+}
+
+// One PNG chunk: length, type, data, CRC-32 of type and data.
+void append_chunk(std::vector<std::uint8_t>& out, const char* type, const std::vector<std::uint8_t>& data) {
+  append_u32(out, static_cast<std::uint32_t>(data.size()));
+  std::vector<std::uint8_t> typed(type, type + 4);
+  typed.insert(typed.end(), data.begin(), data.end());
+  out.insert(out.end(), typed.begin(), typed.end());
+  append_u32(out, static_cast<std::uint32_t>(crc32(0, typed.data(), static_cast<uInt>(typed.size()))));
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> png_with_only_a_header(std::uint32_t height, std::uint32_t width) {
+  std::vector<std::uint8_t> out = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  std::vector<std::uint8_t> header;
+  append_u32(header, width);
+  append_u32(header, height);
+  header.insert(header.end(), {8, 2, 0, 0, 0});  // bit depth 8, colour type RGB, deflate, no filter, no interlace
+  append_chunk(out, "IHDR", header);
+  const std::vector<std::uint8_t> row(1 + 3 * static_cast<std::size_t>(width), 0);  // filter byte + pixels
+  std::vector<std::uint8_t> compressed(compressBound(static_cast<uLong>(row.size())));
+  uLongf size = static_cast<uLongf>(compressed.size());
+  if (compress(compressed.data(), &size, row.data(), static_cast<uLong>(row.size())) != Z_OK) {
+    throw std::runtime_error("png_with_only_a_header: compress failed");
+  }
+  compressed.resize(size);
+  append_chunk(out, "IDAT", compressed);
+  append_chunk(out, "IEND", {});
   return out;
 }
 

@@ -26,6 +26,11 @@ std::vector<std::uint8_t> encode_png(const PngSpec& spec);
 std::vector<std::uint8_t> encode_jpeg(std::int64_t height, std::int64_t width, int channels,
                                       const std::vector<std::uint8_t>& samples, bool progressive = false);
 
+// A PNG whose header declares an 8-bit RGB image of height x width but whose IDAT holds one
+// compressed row of zeros: a few hundred bytes that a decoder must refuse from the header alone
+// (a decompression bomb's shape, without its cost to write).
+std::vector<std::uint8_t> png_with_only_a_header(std::uint32_t height, std::uint32_t width);
+
 void write_bytes(const std::string& path, const std::vector<std::uint8_t>& bytes);
 
 // (H, W, 3) RGB samples of one colour.

@@ -7,6 +7,7 @@
 #include "nnlab/core/check.h"
 #include "nnlab/data/cifar.h"
 #include "testing/asserts.h"
+#include "testing/fifo.h"
 #include "testing/temp_dir.h"
 
 namespace nnlab {
@@ -175,6 +176,33 @@ TEST(Cifar100, CheckFilesNamesAMissingOrWrongSizedFile) {
                                "multiple of the record size 3074, got 3073 bytes");
   write_file(dir.file("test.bin"), {record({0, 1}, 0)});
   data::check_cifar100_files(dir.path().string());  // no throw
+}
+
+TEST(Cifar10, BatchThatIsAFolderIsNamedAsAFolder) {
+  testing::TempDir dir;
+  write_file(dir.file("data_batch_1.bin"), {record({0}, 0)});
+  std::filesystem::create_directory(dir.path() / "data_batch_2.bin");
+  expect_throw_with<IoError>([&] { data::load_cifar10(dir.path().string(), data::Split::train); },
+                             "cifar: '" + dir.file("data_batch_2.bin") + "': expected a batch file, got a folder");
+}
+
+TEST(Cifar10, ClassNamesFileThatIsAFifoIsRefusedNotWaitedOn) {
+  testing::TempDir dir;
+  write_file(dir.file("test_batch.bin"), {record({0}, 0)});
+  const testing::TestFifo fifo(dir.path() / "batches.meta.txt");
+  expect_throw_with<IoError>([&] { data::load_cifar10(dir.path().string(), data::Split::test); },
+                             "cifar: '" + fifo.path() + "': expected a text file of class names, got a FIFO");
+}
+
+// A 277 MB file (sparse: no disk used) of whole records is refused from its size, before reading.
+TEST(Cifar100, BatchAboveTheSizeCapIsRefusedBeforeItIsRead) {
+  testing::TempDir dir;
+  write_file(dir.file("train.bin"), {record({0, 1}, 0)});
+  std::filesystem::resize_file(dir.path() / "train.bin", 3074 * 90000);
+  write_file(dir.file("test.bin"), {record({0, 1}, 0)});
+  expect_throw_with<DataError>(
+      [&] { data::check_cifar100_files(dir.path().string()); },
+      "cifar: '" + dir.file("train.bin") + "': expected a batch file of at most 268435456 bytes, got 276660000 bytes");
 }
 
 }  // namespace nnlab

@@ -5,6 +5,7 @@
 #include "nnlab/core/check.h"
 #include "nnlab/data/csv_file.h"
 #include "testing/asserts.h"
+#include "testing/fifo.h"
 #include "testing/temp_dir.h"
 
 namespace nnlab {
@@ -124,6 +125,66 @@ TEST(CsvFile, LabelIndexOutOfRangeIsADataError) {
 TEST(CsvFile, MissingFileIsAnIoError) {
   expect_throw_with<IoError>([] { data::read_csv("/nonexistent/data.csv"); },
                              "csv: '/nonexistent/data.csv': expected a readable file, got no such file");
+}
+
+TEST(CsvFile, NanInfAndFloat32OverflowNameFileLineAndColumn) {
+  testing::TempDir dir;
+  for (const std::string cell : {"nan", "inf", "-inf", "1e300", "-1e39", "1e999", "NaN"}) {
+    const std::string path = write(dir, "nan.csv", "a,b,label\n1,2,0\n" + cell + ",3,1\n");
+    expect_throw_with<DataError>([&] { data::read_csv(path); },
+                                 "csv: '" + path +
+                                     "': line 3, column 1 ('a'): expected a finite number within "
+                                     "float32's range (magnitude up to 3.4e38), got '" +
+                                     cell + "'");
+  }
+  const std::string path = write(dir, "tiny.csv", "a,label\n1e-300,0\n3e38,1\n");  // underflow to 0 is fine
+  expect_equal(data::read_csv(path).inputs, Tensor::from_vector(std::vector<float>{0.0f, 3e38f}, {2, 1}));
+}
+
+TEST(CsvFile, NonFiniteRegressionTargetIsADataError) {
+  testing::TempDir dir;
+  const std::string path = write(dir, "r.csv", "1,2\n3,inf\n");
+  expect_throw_with<DataError>([&] { data::read_csv(path, {.task = data::Task::regression}); },
+                               "line 2, column 2: expected a finite number within float32's range");
+}
+
+// One label of 10,000,000 would make a 10-million-way output layer.
+TEST(CsvFile, IntegerLabelAboveTheClassCapNamesTheLine) {
+  testing::TempDir dir;
+  const std::string path = write(dir, "big.csv", "x,label\n1,0\n2,10000000\n3,1\n");
+  expect_throw_with<DataError>([&] { data::read_csv(path); },
+                               "csv: '" + path +
+                                   "': line 3: expected integer labels below 100000 (they are class "
+                                   "indices 0..N-1), got 10000000");
+}
+
+TEST(CsvFile, IntegerLabelFarBeyondTheOthersNamesTheLine) {
+  testing::TempDir dir;
+  const std::string path = write(dir, "far.csv", "1,0\n2,1\n3,2\n4,500\n");
+  expect_throw_with<DataError>(
+      [&] { data::read_csv(path); },
+      "csv: '" + path +
+          "': line 4: label 500 lies far beyond the others: integer labels are "
+          "class indices 0..N-1 and at least half of them must occur, got 4 of the 501 classes "
+          "0..500");
+}
+
+TEST(CsvFile, OneBasedIntegerLabelsStillRead) {
+  testing::TempDir dir;
+  const std::string path = write(dir, "wine.csv", "1,1\n2,2\n3,3\n");  // UCI wine numbers its classes 1..3
+  const data::Dataset ds = data::read_csv(path);
+  EXPECT_EQ(ds.num_classes, 4);
+  EXPECT_EQ(ds.targets.to_vector<std::int64_t>(), (std::vector<std::int64_t>{1, 2, 3}));
+}
+
+TEST(CsvFile, FolderFifoAndDeviceAreNamedAsSuch) {
+  testing::TempDir dir;
+  expect_throw_with<IoError>([&] { data::read_csv(dir.path().string()); },
+                             "csv: '" + dir.path().string() + "': expected a readable file, got a folder");
+  expect_throw_with<IoError>([] { data::read_csv("/dev/zero"); },
+                             "csv: '/dev/zero': expected a readable file, got a character device");
+  const testing::TestFifo fifo(dir.path() / "pipe.csv");
+  expect_throw_with<IoError>([&] { data::read_csv(fifo.path()); }, "expected a readable file, got a FIFO");
 }
 
 }  // namespace nnlab

@@ -346,6 +346,20 @@ TEST(ImageFolder, MissingOrFileRootIsAnIoError) {
       "image-folder: '" + root.file("file") + "': expected a folder of class folders, got a file");
 }
 
+// A 420-byte PNG declaring 12000x12000 pixels: refused from its header (2^26 pixels at most),
+// before 432 MB of pixels are allocated, even though image_size would shrink it to 8x8.
+TEST(ImageFolder, ImageAboveThePixelCapIsRefusedFromItsHeader) {
+  TempDir root;
+  const std::string path = make_path(root, "a/huge.png");
+  testing::write_bytes(path, testing::png_with_only_a_header(12000, 12000));
+  expect_throw_with<DataError>([&] { read(root, {.image_size = 8}); },
+                               "png: '" + path +
+                                   "': expected at most 67108864 pixels (8192x8192; nnlab's limit on one "
+                                   "image), got 12000x12000 (height x width)");
+  testing::write_bytes(path, testing::png_with_only_a_header(8193, 8192));  // one row past the cap
+  expect_throw_with<DataError>([&] { read(root, {.image_size = 8}); }, "got 8193x8192");
+}
+
 TEST(ImageFolder, NegativeImageSizeIsAValueError) {
   TempDir root;
   write_png(root, "a/1.png", rgb_png(1, 1, {1, 2, 3}));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <limits>
 #include <set>
 #include <stdexcept>
 #include <thread>
@@ -94,6 +95,18 @@ TEST(DataLoader, DropLastSkipsTheShortBatch) {
   const auto epoch = one_epoch(loader);
   ASSERT_EQ(epoch.size(), 2u);
   EXPECT_EQ(epoch[1].size(), 4u);
+}
+
+// (n + batch_size - 1) / batch_size overflowed for a batch_size near 2^63: no batch at all.
+TEST(DataLoader, BatchSizeNearInt64IsOneBatchOfEverything) {
+  LoaderOptions o = options(std::numeric_limits<std::int64_t>::max(), false);
+  DataLoader loader(indexed(10), o);
+  EXPECT_EQ(loader.size(), 1);
+  const auto epoch = one_epoch(loader);
+  ASSERT_EQ(epoch.size(), 1u);
+  EXPECT_EQ(epoch[0].size(), 10u);
+  o.drop_last = true;
+  EXPECT_EQ(DataLoader(indexed(10), o).size(), 0);
 }
 
 TEST(DataLoader, NoShuffleKeepsDatasetOrder) {

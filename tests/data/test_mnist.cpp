@@ -112,6 +112,24 @@ TEST(Mnist, LabelOutOfRangeIsADataError) {
                                "expected labels 0..9, got 10 at record 1");
 }
 
+TEST(Mnist, FileNameThatIsAFolderIsNamedAsAFolder) {
+  testing::TempDir dir;
+  std::filesystem::create_directory(dir.path() / "t10k-images-idx3-ubyte");
+  expect_throw_with<IoError>([&] { data::load_mnist(dir.path().string(), data::Split::test); },
+                             "mnist: '" + dir.file("t10k-images-idx3-ubyte") +
+                                 "': expected a file named t10k-images-idx3-ubyte.gz or t10k-images-idx3-ubyte, got a "
+                                 "folder");
+}
+
+// An empty data file is the data's fault (DataError naming it), not a split setting's.
+TEST(Mnist, FileWithoutImagesIsADataErrorNamingIt) {
+  testing::TempDir dir;
+  write_pair(dir, "train", Tensor::zeros({0, 28, 28}, DType::f64), Tensor::zeros({0}, DType::f64), false);
+  expect_throw_with<DataError>([&] { data::load_mnist(dir.path().string(), data::Split::train); },
+                               "mnist: '" + dir.file("train-images-idx3-ubyte") +
+                                   "': expected at least one image, got a file of shape [0, 28, 28]");
+}
+
 TEST(Mnist, ReadsTheInstalledFashionMnistWhenPresent) {
   // scripts/setup.sh installs it; a missing dataset is a failure, not a skip.
   ASSERT_TRUE(std::filesystem::is_directory(data::kFashionMnistDir)) << "Fashion-MNIST is not installed";

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <vector>
 
 #include "nnlab/core/check.h"
@@ -128,6 +130,19 @@ TEST(Transforms, NormalizePerChannel) {
   const Tensor images = Tensor::from_vector<double>({1, 3, 10, 30}, {1, 2, 1, 2});
   expect_close(normalize(images, {2, 20}, {1, 10}), Tensor::from_vector<double>({-1, 1, -1, 1}, {1, 2, 1, 2}),
                Tol::f64());
+}
+
+// 2·padding + size and 2·max_shift + 1 overflowed for values near 2^63 (a config's crop_padding).
+TEST(Transforms, PaddingsAndShiftsNearInt64AreRefused) {
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  Rng rng(0);
+  expect_throw_with<ValueError>([&] { random_crop(tiny_images(1), 2, rng, kMax); },
+                                "random_crop: padding must leave padded images of at most 2^63 - 1 pixels a side, got "
+                                "9223372036854775807 for images [1, 1, 2, 3]");
+  expect_throw_with<ValueError>([&] { random_translation(tiny_images(1), kMax, rng); },
+                                "random_translation: max_shift must be <= 2^62, got 9223372036854775807");
+  const Tensor shifted = random_translation(tiny_images(1), std::int64_t{1} << 62, rng);  // the largest shift works
+  EXPECT_EQ(shifted.shape(), tiny_images(1).shape());
 }
 
 TEST(Transforms, BadInputsAreNamed) {

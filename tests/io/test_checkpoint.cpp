@@ -90,8 +90,11 @@ TEST(Checkpoint, ExtraTensorsNeedNonStrictLoading) {
   auto state = target.state();
   state.emplace_back("fc.weight", Tensor::zeros({2}));
   io::save_safetensors(dir.file("extra"), state);
+  // The message once suggested strict=false, which no config key or flag sets: it names what does.
   expect_throw_with<DataError>([&] { io::load_model(target, dir.file("extra")); },
-                               "holds tensors the model does not have: fc.weight");
+                               "holds tensors the model does not have: fc.weight; it was saved from another model "
+                               "than this one (to start a model from some of a file's tensors, name the file in "
+                               "[model] init_from, which ignores the others)");
   EXPECT_EQ(io::load_model(target, dir.file("extra"), {.strict = false}).unexpected,
             std::vector<std::string>{"fc.weight"});
 }

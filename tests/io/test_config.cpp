@@ -339,6 +339,39 @@ TEST(Config, RejectsValuesOutOfRange) {
   for (const auto& [text, fragment] : cases) expect_config_error(text, fragment);
 }
 
+// Sizes past 2^31 - 1 overflowed once multiplied or padded (a crash, or a conv padding of 2^63 - 1
+// that trained with a wrong output shape): refused here, naming the key.
+TEST(Config, RejectsSizesPastTheirCap) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"[model]\nhidden = [9223372036854775807]",
+       "cfg.toml:2: [model] hidden[0]: expected an integer >= 1 and <= 2147483647, got 9223372036854775807"},
+      {"[model]\nwidth = 2147483648", "[model] width: expected an integer >= 0 and <= 2147483647, got 2147483648"},
+      {"[model]\ndepth = 65537", "[model] depth: expected an integer >= 0 and <= 65536, got 65537"},
+      {"[train]\nbatch_size = 9223372036854775807", "[train] batch_size: expected an integer >= 1 and <= 2147483647"},
+      {"[train]\nthreads = 100000", "[train] threads: expected an integer >= 0 and <= 4096, got 100000"},
+      {"[data.augment]\ncrop_padding = 9223372036854775807",
+       "[data.augment] crop_padding: expected an integer >= 0 and"},
+      {"[data]\nimage_size = 4294967296", "[data] image_size: expected an integer >= 0 and <= 2147483647"},
+      {"[schedule]\nmilestones = [2, 4611686018427387904]", "[schedule] milestones[1]: expected an integer >= 1 and"},
+      {"[probes.decision_boundary]\nresolution = 5000", "resolution: expected an integer >= 2 and <= 4096, got 5000"},
+      {"[model]\ntype = \"cnn\"\n[[model.layers]]\ntype = \"conv\"\nout = 1\npadding = 9223372036854775807",
+       "cfg.toml:6: [[model.layers]] #1 (conv) padding: expected an integer >= 0 and <= 2147483647"},
+  };
+  for (const auto& [text, fragment] : cases) expect_config_error(text, fragment);
+  const ExperimentConfig largest =
+      parse_config("[model]\nhidden = [2147483647]\n[train]\nbatch_size = 2147483647\n", "cfg.toml");
+  EXPECT_EQ(largest.model.hidden, std::vector<std::int64_t>{2147483647});
+  EXPECT_EQ(largest.train.batch_size, 2147483647);
+}
+
+// The run folder is <name>-YYYYmmdd-HHMMSS[-N], and a file name holds at most 255 bytes.
+TEST(Config, RejectsARunNameTooLongForAFolderName) {
+  expect_config_error("name = \"" + std::string(201, 'a') + "\"",
+                      "cfg.toml:1: name: expected a name matching [A-Za-z0-9._-]+ of at most 200 characters, got 201 "
+                      "characters");
+  EXPECT_EQ(parse_config("name = \"" + std::string(200, 'a') + "\"", "cfg.toml").name, std::string(200, 'a'));
+}
+
 TEST(Config, RejectsAChoiceNotInTheList) {
   expect_config_error("\n[data]\ndataset = \"mnsit\"\n",
                       "cfg.toml:3: [data] dataset: expected one of fashion-mnist, mnist, cifar10, cifar100, csv, "
@@ -492,7 +525,8 @@ TEST(Config, LoadConfigReadsAFileAndNamesItInErrors) {
 TEST(Config, LoadConfigOnAMissingFileIsAnIoErrorNamingIt) {
   testing::TempDir dir;
   const std::string path = dir.file("missing.toml");
-  expect_throw_with<IoError>([&] { load_config(path); }, "load_config: cannot open '" + path + "'");
+  expect_throw_with<IoError>([&] { load_config(path); },
+                             "load_config: '" + path + "': expected a TOML file, got no such file");
   expect_throw_with<IoError>([&] { load_config(dir.path()); }, "expected a TOML file, got a folder");
 }
 

@@ -131,6 +131,41 @@ TEST(MetricsLog, AMissingFolderHasNoRecordsAndADamagedLineNamesItsPlace) {
   expect_throw_with<DataError>([&] { read_run_records(dir.path()); }, "pixels do not hold 2x2x1 bytes");
 }
 
+// Found by fuzz_run_records: a float where an integer belongs went through a cast that is
+// undefined past int64's range, and image and heat-map sizes could overflow when multiplied.
+TEST(MetricsLog, IntegersAndSizesMustBeWhatNnlabWrites) {
+  testing::TempDir dir;
+  const auto reads = [&](const std::string& file, const std::string& line) {
+    std::ofstream(dir.path() / file) << line << "\n";
+    read_run_records(dir.path());
+  };
+  expect_throw_with<DataError>([&] { reads("metrics.jsonl", R"({"tag":"a","step":1e300,"epoch":1,"value":1})"); },
+                               "metrics.jsonl' line 1: 'step': expected an integer, got 1e+300");
+  expect_throw_with<DataError>([&] { reads("metrics.jsonl", R"({"tag":"a","step":2.5,"epoch":1,"value":1})"); },
+                               "'step': expected an integer, got 2.5");
+  expect_throw_with<DataError>(
+      [&] { reads("metrics.jsonl", R"({"tag":"a","step":1,"epoch":9223372036854775808,"value":1})"); },
+      "'epoch': expected an integer, got 9223372036854775808");
+  std::filesystem::remove(dir.path() / "metrics.jsonl");
+  expect_throw_with<DataError>(
+      [&] {
+        reads("probes.jsonl", R"({"kind":"image","tag":"i","step":1,"epoch":1,"images":[{"height":4294967296,)"
+                              R"("width":4294967296,"channels":1,"pixels":""}]})");
+      },
+      "pixels do not hold 4294967296x4294967296x1 bytes");
+  expect_throw_with<DataError>(
+      [&] {
+        reads("probes.jsonl", R"({"kind":"image","tag":"i","step":1,"epoch":1,"images":[{"height":-1,)"
+                              R"("width":-1,"channels":4,"pixels":"AAAAAA=="}]})");
+      },
+      "pixels do not hold -1x-1x4 bytes");
+  expect_throw_with<DataError>(
+      [&] {
+        reads("probes.jsonl", R"({"kind":"heatmap","tag":"h","step":1,"epoch":1,"rows":-1,"cols":-1,"values":[0]})");
+      },
+      "heatmap 'h': 1 values for -1x-1 cells");
+}
+
 TEST(MetricsLog, RecordEpochReadsAnyLogLine) {
   EXPECT_EQ(record_epoch(R"({"tag":"a","step":3,"epoch":2,"value":1})"), 2);
   EXPECT_EQ(record_epoch("not json"), std::numeric_limits<std::int64_t>::max());

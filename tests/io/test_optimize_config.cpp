@@ -194,7 +194,7 @@ TEST(OptimizeConfig, TheE12ConfigReads) {
 
 TEST(OptimizeConfig, AMissingFileIsAnIoError) {
   expect_throw_with<IoError>([] { io::load_optimize_config("/nonexistent/e12.toml"); },
-                             "cannot open '/nonexistent/e12.toml'");
+                             "'/nonexistent/e12.toml': expected a TOML file, got no such file");
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 #include "nnlab/core/check.h"
@@ -8,6 +9,7 @@
 #include "nnlab/tensor/creation.h"
 #include "nnlab/tensor/view.h"
 #include "testing/asserts.h"
+#include "testing/fifo.h"
 #include "testing/temp_dir.h"
 
 namespace nnlab {
@@ -60,7 +62,8 @@ TEST(Safetensors, EmptyAndScalarTensors) {
 
 TEST(Safetensors, MissingFileIsAnIoError) {
   expect_throw_with<IoError>([] { io::load_safetensors("/nonexistent/model.safetensors"); },
-                             "cannot open '/nonexistent/model.safetensors'");
+                             "safetensors: '/nonexistent/model.safetensors': expected a safetensors file, got no "
+                             "such file");
 }
 
 TEST(Safetensors, UnwritablePathIsAnIoError) {
@@ -131,6 +134,50 @@ TEST(Safetensors, DuplicateNamesAreRejectedOnSave) {
   expect_throw_with<ValueError>(
       [&] { io::save_safetensors(dir.file("d"), {{"a", Tensor::zeros({1})}, {"a", Tensor::zeros({1})}}); },
       "the name 'a' appears twice");
+}
+
+// (2^62 + 16) x 4 bytes wraps around 64 bits to 64: the product is checked, not wrapped.
+TEST(Safetensors, ShapeWhoseByteSizePasses64BitsIsRefused) {
+  testing::TempDir dir;
+  std::string path =
+      write_raw(dir, R"({"w": {"dtype": "F32", "shape": [4611686018427387920], "data_offsets": [0, 64]}})", 64);
+  expect_data_error([&] { io::load_safetensors(path); },
+                    "tensor 'w' of shape [4611686018427387920] float32 needs more than 2^64 bytes, its data_offsets "
+                    "[0, 64] give 64");
+  path = write_raw(dir, R"({"w": {"dtype": "F32", "shape": [4294967296, 4294967296], "data_offsets": [0, 0]}})", 0);
+  expect_data_error([&] { io::load_safetensors(path); }, "needs more than 2^64 bytes");
+  path = write_raw(dir, R"({"w": {"dtype": "F32", "shape": [9223372036854775808, 0], "data_offsets": [0, 0]}})", 0);
+  expect_data_error([&] { io::load_safetensors(path); }, "tensor 'w' has a bad size 9223372036854775808");
+}
+
+TEST(Safetensors, TensorNameTwiceIsNamed) {
+  testing::TempDir dir;
+  const std::string path = write_raw(
+      dir,
+      R"({"a": {"dtype": "F32", "shape": [16], "data_offsets": [0, 64]}, "a": {"dtype": "F32", "shape": [1], "data_offsets": [64, 68]}})",
+      68);
+  expect_data_error([&] { io::load_safetensors(path); }, "safetensors: '" + path + "': tensor 'a' appears twice");
+}
+
+// The header length is checked against the file's size and the 100 MB cap before it is read.
+TEST(Safetensors, HeaderLengthAboveTheCapIsRefusedBeforeReading) {
+  testing::TempDir dir;
+  const std::string path = write_raw(dir, "{}", 0, 100'000'001);
+  std::filesystem::resize_file(path, 100'000'016);  // sparse: no disk used
+  expect_data_error([&] { io::load_safetensors(path); },
+                    "expected a header of at most 100000000 bytes, got a header length of 100000001 (file 100000016 "
+                    "bytes)");
+}
+
+// init_from = "/dev/zero" read until memory ran out; a FIFO waited for a writer forever.
+TEST(Safetensors, DeviceFifoAndFolderAreRefusedByName) {
+  expect_throw_with<IoError>([] { io::load_safetensors("/dev/zero"); },
+                             "safetensors: '/dev/zero': expected a safetensors file, got a character device");
+  testing::TempDir dir;
+  expect_throw_with<IoError>([&] { io::load_safetensors(dir.path().string()); },
+                             "expected a safetensors file, got a folder");
+  const testing::TestFifo fifo(dir.path() / "model.safetensors");
+  expect_throw_with<IoError>([&] { io::load_safetensors(fifo.path()); }, "expected a safetensors file, got a FIFO");
 }
 
 }  // namespace nnlab

@@ -64,4 +64,75 @@ TEST(BuildModel, ResnetRejectsFlatInputsAndAnotherInit) {
       "[model] init = 'xavier_normal' does not apply to type = 'resnet18'");
 }
 
+// Sizes within the config's caps whose weights or activations would not fit in memory: refused,
+// naming the key, before anything is allocated (a hidden width of 2^31 took minutes to fill 16 GiB,
+// an adaptive pool size of 2^31 crashed).
+TEST(BuildModel, RefusesTensorsPastTheBoundNamingTheKey) {
+  Rng rng(4);
+  io::ModelConfig mlp;
+  mlp.hidden = {16, std::int64_t{1} << 31};
+  expect_throw_with<ConfigError>([&] { build_model(mlp, {784}, 10, rng); },
+                                 "[model] hidden[1]: expected at most 2^34 elements (64 GiB of float32) per tensor, "
+                                 "got a Linear weight of shape [2147483648, 16] (34359738368 elements)");
+  mlp.hidden = {std::int64_t{1} << 30};
+  expect_throw_with<ConfigError>([&] { build_model(mlp, {2}, 2, rng, /*batch=*/64); },
+                                 "[model] hidden[0]: expected at most 2^34 elements (64 GiB of float32) per tensor, "
+                                 "got the output for a batch of 64 of shape [64, 1073741824] (68719476736 elements)");
+  mlp.depth = 3;
+  mlp.width = std::int64_t{1} << 20;
+  mlp.hidden.assign(3, mlp.width);
+  expect_throw_with<ConfigError>([&] { build_model(mlp, {2}, 2, rng); },
+                                 "[model] width: expected at most 2^34 elements (64 GiB of float32) per tensor, got a "
+                                 "Linear weight of shape [1048576, 1048576]");
+
+  io::ModelConfig cnn;
+  cnn.type = "cnn";
+  cnn.layers = {{.type = "adaptive_avgpool", .size = 2147483647}, {.type = "flatten"}, {.type = "linear", .out = 10}};
+  expect_throw_with<ConfigError>(
+      [&] {
+        build_model(cnn, {1, 28, 28}, 10, rng);
+      },
+      "[[model.layers]] #1 (adaptive_avgpool): expected at most 2^34 elements (64 GiB of "
+      "float32) per tensor, got its output for a batch of 1 of shape [1, 1, 2147483647, "
+      "2147483647] (4611686014132420609 elements)");
+  cnn.layers = {{.type = "flatten"}, {.type = "linear", .out = 2147483647}};
+  expect_throw_with<ConfigError>(
+      [&] {
+        build_model(cnn, {3, 32, 32}, 10, rng);
+      },
+      "[[model.layers]] #2 (linear): expected at most 2^34 elements (64 GiB of float32) per "
+      "tensor, got a Linear weight of shape [2147483647, 3072]");
+  cnn.layers = {{.type = "conv", .out = 8, .kernel = 3, .padding = 2147483647}};
+  expect_throw_with<ConfigError>(
+      [&] {
+        build_model(cnn, {1, 28, 28}, 10, rng);
+      },
+      "[[model.layers]] #1 (conv): expected at most 2^34 elements (64 GiB of float32) per "
+      "tensor, got its output for a batch of 1 of shape [1, 8, 4294967320, 4294967320] "
+      "(more than 2^63 - 1 elements)");
+  io::ModelConfig perceptron;
+  perceptron.type = "perceptron";
+  expect_throw_with<ConfigError>([&] { build_model(perceptron, {std::int64_t{1} << 32}, 10, rng); },
+                                 "[data]: expected at most 2^34 elements (64 GiB of float32) per tensor, got the "
+                                 "perceptron's weight of shape [10, 4294967296]");
+}
+
+// The model's shapes are checked layer by layer before the probe batch runs through them.
+TEST(BuildModel, KernelLargerThanItsInputNamesTheLayerAndTheInput) {
+  Rng rng(5);
+  io::ModelConfig cnn;
+  cnn.type = "cnn";
+  cnn.layers = {{.type = "conv", .out = 4, .kernel = 3},
+                {.type = "maxpool", .kernel = 2},
+                {.type = "conv", .out = 4, .kernel = 14},
+                {.type = "flatten"},
+                {.type = "linear", .out = 10}};
+  expect_throw_with<ConfigError>(
+      [&] {
+        build_model(cnn, {1, 28, 28}, 10, rng);
+      },
+      "[[model.layers]] #3 (conv): conv2d: expected the padded input (13, 13) to be at "
+      "least the dilated kernel (14, 14), got input [1, 4, 13, 13]");
+}
+
 }  // namespace nnlab::lab

@@ -3,6 +3,8 @@
 // bad-input error. Gradient checks and PyTorch parity run from the op table (cases_conv.cpp).
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "nnlab/core/error.h"
 #include "nnlab/ops/conv.h"
 #include "testing/asserts.h"
@@ -159,6 +161,42 @@ TEST(Conv2d, RejectsAnImageSmallerThanTheKernel) {
       },
       "conv2d: expected the padded input (8, 6) to be at least the dilated kernel (7, 7), got input [2, 6, 6] "
       "with kernel (3, 3), stride (1, 1), padding (1, 0), dilation (3, 3)");
+}
+
+// A padding or dilation near 2^63 overflowed the output size, which came out wrong instead of
+// failing (a config's padding of 2^63 - 1 trained with exit 0).
+TEST(Conv2d, RejectsPaddingsAndDilationsPastInt64) {
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  const Tensor x = Tensor::zeros({1, 1, 5, 5}), w = Tensor::zeros({1, 1, 3, 3});
+  expect_throw_with<ShapeError>([&] { ops::conv2d(x, w, Tensor(), {.padding = kMax}); },
+                                "conv2d: expected a padded input and a dilated kernel of at most 2^63 - 1 pixels a "
+                                "side, got input [1, 1, 5, 5] with kernel (3, 3), padding (9223372036854775807, "
+                                "9223372036854775807), dilation (1, 1)");
+  expect_throw_with<ShapeError>(
+      [&] {
+        ops::conv2d(x, w, Tensor(), {.dilation = {1, kMax}});
+      },
+      "dilation (1, 9223372036854775807)");
+  expect_throw_with<ShapeError>(
+      [&] {
+        ops::conv2d_output_shape({1, 1, 5, 5}, {1, 1, 3, 3}, {.padding = kMax / 2});
+      },
+      "of at most 2^63 - 1 pixels a side");
+}
+
+TEST(Conv2d, OutputShapeIsTheForwardsWithoutRunningIt) {
+  const ops::Conv2dParams params{.stride = {2, 1}, .padding = {1, 2}, .dilation = {1, 2}, .groups = 2};
+  const Tensor x = Tensor::zeros({2, 4, 9, 7}), w = Tensor::zeros({6, 2, 3, 2});
+  EXPECT_EQ(ops::conv2d_output_shape(x.shape(), w.shape(), params), ops::conv2d(x, w, Tensor(), params).shape());
+  EXPECT_EQ(ops::conv2d_output_shape({4, 9, 7}, w.shape(), params), (Shape{6, 5, 9}));
+  expect_throw_with<ShapeError>(
+      [] {
+        ops::conv2d_output_shape({1, 1, 3, 3}, {1, 1, 4, 4});
+      },
+      "conv2d: expected the padded input (3, 3) to be at least the dilated kernel (4, 4)");
+  // 2^31 - 1 output channels of a 2^31 - 1 padding: the shape is computed, its size left to the caller
+  EXPECT_EQ(ops::conv2d_output_shape({1, 1, 1, 1}, {2147483647, 1, 1, 1}, {.padding = 2147483647}),
+            (Shape{1, 2147483647, 4294967295, 4294967295}));
 }
 
 TEST(Conv2d, RejectsBadParameters) {

@@ -334,6 +334,39 @@ TEST(Pool2d, RejectsBadParameters) {
                                 "adaptive_avg_pool2d: expected a positive output_size, got (0, 3)");
 }
 
+// 2·padding and the padded input overflowed for a padding or a kernel near 2^63.
+TEST(Pool2d, RejectsPaddingsAndKernelsNearInt64WithoutOverflow) {
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  const Tensor x = Tensor::zeros({1, 1, 6, 6});
+  expect_throw_with<ValueError>([&] { ops::max_pool2d(x, 3, std::nullopt, kMax); },
+                                "max_pool2d: expected padding between 0 and half the kernel_size, got padding "
+                                "(9223372036854775807, 9223372036854775807) for kernel_size (3, 3)");
+  expect_throw_with<ValueError>([&] { ops::avg_pool2d(x, kMax, std::nullopt, std::int64_t{1} << 62); },
+                                "avg_pool2d: expected padding between 0 and half the kernel_size");
+  // padding just under half a kernel near 2^63: the padded input would pass int64, the output is 1
+  EXPECT_EQ(ops::pool2d_output_shape({1, 6, 6}, kMax, std::nullopt, kMax / 2), (Shape{1, 1, 1}));
+  expect_throw_with<ShapeError>(
+      [] {
+        ops::pool2d_output_shape({1, 1, 2, 2}, kMax, std::nullopt, 1);
+      },
+      "pool2d: expected the padded input (4, 4) to be at least kernel_size "
+      "(9223372036854775807, 9223372036854775807)");
+}
+
+TEST(Pool2d, OutputShapesAreTheForwardsWithoutRunningThem) {
+  const Tensor x = Tensor::zeros({2, 3, 9, 7});
+  EXPECT_EQ(ops::pool2d_output_shape(x.shape(), {3, 2}, Size2d(2, 1), {1, 1}),
+            ops::max_pool2d(x, {3, 2}, Size2d(2, 1), {1, 1}).shape());
+  EXPECT_EQ(ops::pool2d_output_shape({3, 9, 7}, 2), ops::avg_pool2d(Tensor::zeros({3, 9, 7}), 2).shape());
+  EXPECT_EQ(ops::adaptive_avg_pool2d_output_shape(x.shape(), {4, 5}), ops::adaptive_avg_pool2d(x, 4, 5).shape());
+  EXPECT_EQ(ops::adaptive_avg_pool2d_output_shape({3, 9, 7}, 2147483647), (Shape{3, 2147483647, 2147483647}));
+  expect_throw_with<ValueError>(
+      [] {
+        ops::adaptive_avg_pool2d_output_shape({3, 9, 7}, 0);
+      },
+      "adaptive_avg_pool2d: expected a positive output_size, got (0, 0)");
+}
+
 TEST(Pool2d, RejectsAnImageSmallerThanTheKernel) {
   expect_throw_with<ShapeError>(
       [] {

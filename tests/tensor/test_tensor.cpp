@@ -4,6 +4,7 @@
 #include <thread>
 #include <vector>
 
+#include "nnlab/core/allocator.h"
 #include "nnlab/core/check.h"
 #include "nnlab/tensor/creation.h"
 #include "nnlab/tensor/print.h"
@@ -86,6 +87,25 @@ TEST(Tensor, PrintsReadably) {
 
 TEST(Tensor, EmptyRejectsNegativeSizes) {
   expect_throw_with<ShapeError>([] { Tensor::empty({2, -1}); }, "sizes must be non-negative");
+}
+
+TEST(Tensor, EmptyRefusesSizesPastMemoryNamingTheShape) {
+  // More elements than int64 counts: a ShapeError, where the wrapped count made a small buffer.
+  expect_throw_with<ShapeError>(
+      [] {
+        Tensor::empty({std::int64_t{1} << 32, std::int64_t{1} << 31});
+      },
+      "expected at most 2^63 - 1 elements, got shape [4294967296, 2147483648]");
+  // A count that fits, but not its bytes: out of memory, naming the tensor.
+  expect_throw_with<memory::OutOfMemory>([] { Tensor::empty({(std::int64_t{1} << 60) + 1}); },
+                                         "out of memory: cannot allocate 4294967296.0 GiB (4611686018427387908 "
+                                         "bytes) for a float32 tensor of shape [1152921504606846977]");
+  expect_throw_with<memory::OutOfMemory>(
+      [] {
+        Tensor::zeros({std::int64_t{1} << 61, 2}, DType::f64);
+      },
+      "out of memory: cannot allocate 2^64 bytes or more for a float64 tensor of "
+      "shape [2305843009213693952, 2]");
 }
 
 TEST(Tensor, SmallAndLargeBuffersAreAlignedAndOutliveTheirFirstHandle) {

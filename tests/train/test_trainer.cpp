@@ -1,9 +1,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <csignal>
 #include <sstream>
 
 #include "nnlab/core/error.h"
+#include "nnlab/core/interrupt.h"
 #include "nnlab/core/rng.h"
 #include "nnlab/data/split.h"
 #include "nnlab/data/synthetic.h"
@@ -120,6 +122,36 @@ TEST(Trainer, StopsOnANonFiniteLossAndSaysWhere) {
   EXPECT_NE(result.message.find("loss became"), std::string::npos) << result.message;
   EXPECT_NE(result.message.find("last finite loss"), std::string::npos) << result.message;
   for (const auto& record : result.history) EXPECT_TRUE(std::isfinite(record.get("train/loss")));
+}
+
+// Ctrl-C arriving in epoch 2: the step in progress ends, no other starts, and the epoch is
+// not reported as finished.
+TEST(Trainer, InterruptStopsBetweenSteps) {
+  struct InterruptAtStep final : train::Callback {
+    std::int64_t at = 0, steps = 0;
+    void on_step(const train::StepInfo& step) override {
+      ++steps;
+      if (step.step == at) request_interrupt(SIGINT);
+    }
+  };
+  Blobs d;
+  auto model = small_mlp(2, 3);
+  optim::SGD sgd(model->parameters(), {.lr = 0.1});
+  train::Trainer trainer(*model, sgd, train::make_objective("cross_entropy", data::Task::classification, 3),
+                         {.epochs = 5});
+  InterruptAtStep interrupter;
+  interrupter.at = 6;  // batch 2 of the 4 batches of epoch 2
+  trainer.add_callback(interrupter);
+  data::DataLoader loader(d.train, {.batch_size = 50, .seed = 0});
+  const train::TrainResult result = trainer.fit(loader, d.val, {});
+  clear_interrupt();
+  EXPECT_EQ(result.stop_reason, train::StopReason::interrupted);
+  EXPECT_EQ(train::to_string(result.stop_reason), "interrupted");
+  EXPECT_EQ(result.history.size(), 1u);
+  EXPECT_EQ(result.steps, 6);
+  EXPECT_EQ(interrupter.steps, 6);
+  EXPECT_NE(result.message.find("interrupted by SIGINT (Ctrl-C) in epoch 2, after batch 2 of 4"), std::string::npos)
+      << result.message;
 }
 
 TEST(Trainer, EarlyStoppingWaitsForPatienceEpochs) {

@@ -47,7 +47,7 @@ void add_baseline_command(CLI::App& app, int& status) {
       "E7: fit a classical baseline ([baseline] method) to the config's data, split as nnlab train splits it");
   command->add_option("config", flags->config, "the experiment's TOML file, with a [baseline] table")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(regular_file());
   command
       ->add_option("--set", flags->overrides,
                    "override a config key, e.g. --set baseline.rounds=20 or --set data.limit=1000 (repeatable)")

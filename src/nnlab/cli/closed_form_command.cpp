@@ -179,7 +179,7 @@ void add_closed_form_command(CLI::App& app, int& status) {
   auto flags = std::make_shared<Flags>();
   CLI::App* command = app.add_subcommand(
       "closed-form", "E5: fit the config's data by least squares on the quadratic features, in closed form");
-  command->add_option("config", flags->config, "the experiment's TOML file")->required()->check(CLI::ExistingFile);
+  command->add_option("config", flags->config, "the experiment's TOML file")->required()->check(regular_file());
   command->add_option("--set", flags->overrides, "override a config key, e.g. --set data.samples=500 (repeatable)")
       ->allow_extra_args(false)
       ->type_name("KEY=VALUE");

@@ -22,6 +22,10 @@ void add_closed_form_command(CLI::App& app, int& status);  // nnlab closed-form 
 void add_optimize_command(CLI::App& app, int& status);  // nnlab optimize [CONFIG] [--function F] [--optimizer S]...
 void add_baseline_command(CLI::App& app, int& status);  // nnlab baseline CONFIG [--set k=v]... [--run-dir DIR]
 
+// Checks that a file argument is a regular file (not missing, a folder, a FIFO or a device), so
+// that a bad path is a usage error (exit 2) naming what it is. For CLI11's ->check().
+const CLI::Validator& regular_file();
+
 // The command line as typed (arguments quoted where the shell would need it), for run.json.
 void set_command_line(int argc, const char* const* argv);
 const std::string& command_line();

@@ -38,8 +38,12 @@ void add_eval_command(CLI::App& app, int& status) {
   auto target = std::make_shared<std::string>();
   auto config = std::make_shared<std::string>();
   CLI::App* command = app.add_subcommand("eval", "Evaluate a trained model on its experiment's data splits");
-  command->add_option("target", *target, "a run folder, or a model .safetensors file")->required();
-  command->add_option("--config", *config, "the experiment config (default: the run folder's config.toml)");
+  // Missing paths are usage errors (exit 2), as for `nnlab train CONFIG`.
+  command->add_option("target", *target, "a run folder, or a model .safetensors file")
+      ->required()
+      ->check(CLI::ExistingPath);
+  command->add_option("--config", *config, "the experiment config (default: the run folder's config.toml)")
+      ->check(regular_file());
   command->callback([target, config, &status] {
     const Target where = locate(*target, *config);
     lab::Experiment e = lab::build_experiment(io::load_config(where.config));

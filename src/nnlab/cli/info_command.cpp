@@ -15,7 +15,7 @@ void add_info_command(CLI::App& app, int& status) {
   auto overrides = std::make_shared<std::vector<std::string>>();
   CLI::App* command =
       app.add_subcommand("info", "Show the model an experiment builds: layers, output shapes, parameter counts");
-  command->add_option("config", *config_path, "the experiment's TOML file")->required()->check(CLI::ExistingFile);
+  command->add_option("config", *config_path, "the experiment's TOML file")->required()->check(regular_file());
   command->add_option("--set", *overrides, "override a config key (repeatable)")->allow_extra_args(false);
   command->callback([config_path, overrides, &status] {
     const lab::Experiment e = lab::build_experiment(io::load_config(*config_path, *overrides));

@@ -1,14 +1,43 @@
-// The nnlab command. Exit status: 0 success, 2 bad usage or config, 1 a failure while running
-// (unreadable data, a diverged run, I/O). Every error is one line on stderr.
+// The nnlab command. Every error is one line on stderr, "nnlab: <message>", and the exit status
+// says what kind it was:
+//   0  success;
+//   1  a fault while running: data files that are missing, unreadable or malformed (IoError,
+//      DataError), I/O that fails during a run, a diverged run, out of memory, any other error;
+//   2  bad usage or config: a CLI11 parse error (an unknown command or flag, a missing file
+//      argument) or a ConfigError, which names the key. Config errors come before any side
+//      effect: `nnlab train` builds the data, the model and everything its config decides before
+//      it creates the run folder, so a config error never leaves a folder behind;
+//   130  a run stopped by Ctrl-C or SIGTERM, which `nnlab resume` continues (train_command.cpp).
 #include <cstdio>
 #include <exception>
 #include <new>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include "nnlab/cli/commands.h"
+#include "nnlab/core/allocator.h"
 #include "nnlab/core/error.h"
+
+namespace {
+
+// `nnlab NAME ...` where NAME is no command: named, with the commands there are (CLI11 alone
+// would answer "A subcommand is required"). Empty when `name` is a command or a flag.
+std::string unknown_command(const CLI::App& app, const std::string& name) {
+  if (name.empty() || name.front() == '-') return {};
+  std::vector<std::string> names;
+  for (const CLI::App* command : app.get_subcommands([](const CLI::App*) { return true; })) {
+    if (command->get_name() == name) return {};
+    names.push_back(command->get_name());
+  }
+  return fmt::format("unknown command '{}' (commands: {}); see nnlab --help", name, fmt::join(names, ", "));
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -27,6 +56,12 @@ int main(int argc, char** argv) {
                          nnlab::cli::add_baseline_command}) {
     add(app, status);
   }
+  if (argc > 1) {
+    if (const std::string unknown = unknown_command(app, argv[1]); !unknown.empty()) {
+      std::fprintf(stderr, "nnlab: %s\n", unknown.c_str());
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);  // runs the chosen command's callback
     return status;
@@ -42,6 +77,9 @@ int main(int argc, char** argv) {
   } catch (const nnlab::ConfigError& e) {
     std::fprintf(stderr, "nnlab: %s\n", e.what());
     return 2;
+  } catch (const nnlab::memory::OutOfMemory& e) {  // names the bytes, and the tensor where known
+    std::fprintf(stderr, "nnlab: %s\n", e.what());
+    return 1;
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "nnlab: out of memory\n");
     return 1;

@@ -107,7 +107,7 @@ void add_optimize_command(CLI::App& app, int& status) {
   CLI::App* command = app.add_subcommand(
       "optimize", "Minimise a function of x and y with several optimisers from one start; draw and tabulate the paths");
   command->add_option("config", flags->config, "a TOML file with [function] and [[optimizer]] tables (optional)")
-      ->check(CLI::ExistingFile);
+      ->check(regular_file());
   command
       ->add_option("--function,-f", flags->function, "a named function (rosenbrock, ...) or an expression in x and y")
       ->type_name("NAME|EXPR");

@@ -61,7 +61,7 @@ void add_sweep_command(CLI::App& app, int& status) {
   CLI::App* command = app.add_subcommand(
       "sweep", "Run every trial of the [sweep] in CONFIG (grid, variants, random search, seeds) and rank them");
   command->add_option("config", flags->config, "the experiment's TOML file, with a [sweep] table")
-      ->check(CLI::ExistingFile);
+      ->check(regular_file());
   command->add_option("--resume", flags->resume, "a sweep folder: run its trials that have not ended")
       ->type_name("DIR");
   command->add_option("--set", flags->overrides, "override a config key in every trial (repeatable)")

@@ -3,7 +3,6 @@
 
 #include <charconv>
 #include <cstdint>
-#include <cstdio>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -19,12 +18,24 @@
 namespace nnlab::cli {
 namespace {
 
+// Exit 0, or 1 for a run that diverged, or 130 for one stopped by Ctrl-C or SIGTERM.
 int report(const lab::RunOutcome& outcome) {
   std::cout << result_table(outcome) << std::flush;
-  if (!outcome.result.diverged()) return 0;
-  std::fprintf(stderr, "nnlab: training stopped: %s; the logs and the last good checkpoint are in %s\n",
-               outcome.result.message.c_str(), outcome.folder.c_str());
-  return 1;
+  const std::string folder = outcome.folder.string();
+  const std::int64_t checkpoint = outcome.checkpoint_epoch;
+  if (outcome.result.diverged()) {
+    std::cerr << fmt::format("nnlab: training stopped: {}; the logs are in {}{}\n", outcome.result.message, folder,
+                             checkpoint > 0 ? fmt::format(", with the last good checkpoint (epoch {})", checkpoint)
+                                            : std::string(" (no checkpoint: it diverged before the first)"));
+    return 1;
+  }
+  if (outcome.result.stop_reason == train::StopReason::interrupted) {
+    std::cerr << fmt::format("nnlab: {}; `nnlab resume {}` continues {}\n", outcome.result.message, folder,
+                             checkpoint > 0 ? fmt::format("after epoch {}, the last checkpoint", checkpoint)
+                                            : std::string("from the start (no checkpoint yet)"));
+    return 130;  // the shells' status for a command ended by SIGINT
+  }
+  return 0;
 }
 
 // --seed and --threads: a whole number checked here, so that a bad value is refused naming the flag.
@@ -42,7 +53,8 @@ lab::RunOptions progress_options() {
           .terminal = isatty(STDOUT_FILENO) == 1,
           .command = command_line(),
           .run_dir = {},
-          .until_epoch = 0};
+          .until_epoch = 0,
+          .stop_on_interrupt = true};
 }
 
 // Training in parts (a sweep's rungs): stop after epoch N with a checkpoint; resume goes on.
@@ -68,7 +80,7 @@ void add_train_command(CLI::App& app, int& status) {
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* command = app.add_subcommand("train", "Train the experiment described in CONFIG (a TOML file)");
-  command->add_option("config", flags->config, "the experiment's TOML file")->required()->check(CLI::ExistingFile);
+  command->add_option("config", flags->config, "the experiment's TOML file")->required()->check(regular_file());
   command->add_option("--set", flags->overrides, "override a config key, e.g. --set optim.lr=0.01 (repeatable)")
       ->allow_extra_args(false)
       ->type_name("KEY=VALUE");
@@ -105,7 +117,9 @@ void add_resume_command(CLI::App& app, int& status) {
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* command = app.add_subcommand("resume", "Continue an interrupted run from its last checkpoint");
-  command->add_option("run", flags->dir, "the run folder (runs/<name>-<timestamp>)")->required();
+  command->add_option("run", flags->dir, "the run folder (runs/<name>-<timestamp>)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
   add_until_epoch_option(*command, flags->until_epoch);
   command->callback([flags, &status] {
     lab::RunOptions options = progress_options();

@@ -6,9 +6,12 @@
 #include <atomic>
 #include <bit>
 #include <cstdlib>
+#include <limits>
 #include <mutex>
 #include <new>
 #include <vector>
+
+#include <fmt/format.h>
 
 namespace nnlab::memory {
 namespace {
@@ -52,6 +55,7 @@ CachingAllocator& instance();
 class CachingAllocator {
  public:
   void* allocate(std::size_t bytes) {
+    if (bytes > kMaxBlockBytes) throw OutOfMemory(bytes);
     const SizeClass cls = size_class(bytes);
     if (void* block = thread_cache_pop(cls)) return block;
     {
@@ -69,7 +73,12 @@ class CachingAllocator {
     // posix_memalign, unlike aligned_alloc, takes sizes that are not a multiple of the alignment.
     const std::size_t alignment = cls.bytes >= kHugePage ? kHugePage : kAlignment;
     void* block = nullptr;
-    if (posix_memalign(&block, alignment, cls.bytes) != 0) throw std::bad_alloc();
+    if (posix_memalign(&block, alignment, cls.bytes) != 0) {
+      std::lock_guard lock(mutex_);
+      stats_.system_allocations -= 1;  // counted above, but never obtained
+      stats_.system_bytes -= cls.bytes;
+      throw OutOfMemory(bytes);
+    }
     // Ask for huge pages where they fit: first touch then costs one fault per 2 MiB.
     if (cls.bytes >= kHugePage) madvise(block, cls.bytes, MADV_HUGEPAGE);
     return block;
@@ -163,7 +172,21 @@ CachingAllocator& instance() {
   return *allocator;
 }
 
+std::string out_of_memory_message(std::size_t bytes, const std::string& purpose) {
+  constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+  const double gib = static_cast<double>(bytes) / kGiB;
+  const std::string size =
+      bytes == std::numeric_limits<std::size_t>::max()  // a size that overflowed on the way (OutOfMemory's contract)
+          ? std::string("2^64 bytes or more")
+          : fmt::format("{} ({} bytes)",
+                        gib >= 1.0 ? fmt::format("{:.1f} GiB", gib) : fmt::format("{:.1f} MiB", gib * 1024.0), bytes);
+  return fmt::format("out of memory: cannot allocate {}{}", size, purpose.empty() ? std::string() : " for " + purpose);
+}
+
 }  // namespace
+
+OutOfMemory::OutOfMemory(std::size_t bytes, const std::string& purpose)
+    : bytes_(bytes), message_(out_of_memory_message(bytes, purpose)) {}
 
 void* allocate(std::size_t bytes) { return instance().allocate(bytes); }
 void deallocate(void* block, std::size_t bytes) { instance().deallocate(block, bytes); }

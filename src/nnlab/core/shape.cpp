@@ -1,6 +1,7 @@
 #include "nnlab/core/shape.h"
 
 #include "nnlab/core/check.h"
+#include "nnlab/core/checked_arithmetic.h"
 
 namespace nnlab {
 
@@ -21,9 +22,9 @@ Shape Shape::filled(int n, std::int64_t fill) {
 }
 
 std::int64_t Shape::numel() const {
-  std::int64_t n = 1;
-  for (int i = 0; i < rank_; ++i) n *= sizes_[i];
-  return n;
+  const std::optional<std::int64_t> n = checked_product(span());
+  NNLAB_CHECK(n.has_value(), ShapeError, "Shape: expected at most 2^63 - 1 elements, got shape {}", *this);
+  return *n;
 }
 
 void Shape::push_back(std::int64_t size) {
@@ -63,7 +64,11 @@ void set_contiguous_strides(const Shape& shape, Shape& strides) {
   std::int64_t stride = 1;
   for (int i = shape.rank() - 1; i >= 0; --i) {
     strides[i] = stride;
-    stride *= std::max<std::int64_t>(shape[i], 1);
+    if (i == 0) break;  // the outermost size never enters a stride
+    const std::optional<std::int64_t> next = checked_mul(stride, std::max<std::int64_t>(shape[i], 1));
+    // Only a shape with an empty dimension gets here with sizes whose product overflows.
+    NNLAB_CHECK(next.has_value(), ShapeError, "contiguous_strides: expected strides below 2^63, got shape {}", shape);
+    stride = *next;
   }
 }
 

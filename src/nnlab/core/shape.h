@@ -40,7 +40,8 @@ class Shape {
   std::span<const std::int64_t> span() const { return {sizes_.data(), static_cast<std::size_t>(rank_)}; }
   std::int64_t back() const { return sizes_[rank_ - 1]; }
 
-  // Product of the sizes; 1 for rank 0 (a scalar).
+  // Product of the sizes; 1 for rank 0 (a scalar). Throws ShapeError when it is past 2^63 - 1
+  // (sizes from a config or a file header can ask for that); checked_product does not throw.
   std::int64_t numel() const;
 
   void push_back(std::int64_t size);

@@ -1,13 +1,13 @@
 #include "nnlab/data/cifar.h"
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
+#include <new>
+#include <optional>
+#include <sstream>
 #include <vector>
 
 #include "nnlab/core/check.h"
+#include "nnlab/core/input_file.h"
 
 namespace nnlab::data {
 namespace {
@@ -35,47 +35,42 @@ std::vector<std::string> cifar10_files(Split split) {
 
 std::string cifar100_file(Split split) { return split == Split::train ? "train.bin" : "test.bin"; }
 
-void check_exists(const std::string& path) {
-  std::error_code ignored;
-  NNLAB_CHECK(std::filesystem::is_regular_file(path, ignored), IoError,
-              "cifar: '{}': expected a batch file, got no such file", path);
-}
+// The largest batch file read: CIFAR-100's train.bin is 50,000 records of 3,074 bytes (154 MB).
+constexpr std::uint64_t kMaxBatchBytes = std::uint64_t{256} << 20;
 
-void check_size(const std::string& path, std::int64_t size, const RecordLayout& layout) {
-  NNLAB_CHECK(size > 0 && size % layout.record_size() == 0, DataError,
+constexpr InputFileSpec kBatchFile{.where = "cifar", .expected = "a batch file", .max_bytes = kMaxBatchBytes};
+
+void check_size(const std::string& path, std::uint64_t size, const RecordLayout& layout) {
+  const auto record = static_cast<std::uint64_t>(layout.record_size());
+  NNLAB_CHECK(size > 0 && size % record == 0, DataError,
               "cifar: '{}': expected a non-empty size that is a multiple of the record size {}, got {} bytes", path,
-              layout.record_size(), size);
+              record, size);
 }
 
 // Every file of `files` in `dir` exists and holds whole records, in order: the first bad one throws.
 void check_files(const std::string& dir, const std::vector<std::string>& files, const RecordLayout& layout) {
   for (const std::string& file : files) {
     const std::string path = (std::filesystem::path(dir) / file).string();
-    check_exists(path);
-    std::error_code error;
-    const auto size = std::filesystem::file_size(path, error);
-    NNLAB_CHECK(!error, IoError, "cifar: '{}': expected a readable batch file, got {}", path, error.message());
-    check_size(path, static_cast<std::int64_t>(size), layout);
+    check_size(path, InputFile(path, kBatchFile).size(), layout);
   }
 }
 
-std::vector<unsigned char> read_bytes(const std::string& path) {
-  check_exists(path);
-  std::ifstream in(path, std::ios::binary);
-  NNLAB_CHECK(in.good(), IoError, "cifar: '{}': expected a readable batch file, got {}", path, std::strerror(errno));
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// Appends every record of one batch file to `pixels` (scaled to [0, 1]) and `labels`.
+// Appends every record of one batch file to `pixels` (scaled to [0, 1]) and `labels`. The size
+// is checked before the file is read.
 void read_batch(const std::string& path, const RecordLayout& layout, std::vector<float>& pixels,
                 std::vector<std::int64_t>& labels) {
-  const std::vector<unsigned char> bytes = read_bytes(path);
-  const auto size = static_cast<std::int64_t>(bytes.size());
-  check_size(path, size, layout);
-  const std::int64_t records = size / layout.record_size();
-  pixels.reserve(pixels.size() + static_cast<std::size_t>(records * kPixels));
+  InputFile in(path, kBatchFile);
+  check_size(path, in.size(), layout);
+  const std::string bytes = in.read_rest();
+  check_size(path, bytes.size(), layout);  // again: the file may have changed since it was opened
+  const auto records = static_cast<std::int64_t>(bytes.size()) / layout.record_size();
+  try {
+    pixels.reserve(pixels.size() + static_cast<std::size_t>(records * kPixels));
+  } catch (const std::bad_alloc&) {
+    NNLAB_CHECK(false, DataError, "cifar: '{}': out of memory holding its {} images as floats", path, records);
+  }
   for (std::int64_t r = 0; r < records; ++r) {
-    const unsigned char* record = bytes.data() + r * layout.record_size();
+    const auto* record = reinterpret_cast<const unsigned char*>(bytes.data()) + r * layout.record_size();
     const std::int64_t label = record[layout.label_offset];
     NNLAB_CHECK(label < layout.num_classes, DataError, "cifar: '{}': expected labels 0..{}, got {} at record {}",
                 path, layout.num_classes - 1, label, r);
@@ -88,11 +83,14 @@ void read_batch(const std::string& path, const RecordLayout& layout, std::vector
 std::vector<std::string> read_class_names(const std::string& dir, const std::string& file, std::int64_t num_classes) {
   const std::string path = (std::filesystem::path(dir) / file).string();
   std::vector<std::string> names;
-  std::ifstream in(path);
-  if (!in) {
+  if (not_a_regular_file(path) == "no such file") {
     for (std::int64_t c = 0; c < num_classes; ++c) names.push_back(std::to_string(c));
     return names;
   }
+  // 100 names of a few bytes each: 1 MiB is far more than a names file holds.
+  const std::string text = read_input_file(
+      path, {.where = "cifar", .expected = "a text file of class names", .max_bytes = std::uint64_t{1} << 20});
+  std::istringstream in(text);
   for (std::string line; std::getline(in, line);) {
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
     if (!line.empty()) names.push_back(line);

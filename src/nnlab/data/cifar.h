@@ -20,8 +20,10 @@ inline constexpr std::string_view kCifar100Folder = "cifar-100-binary";
 // Reads <dir>/data_batch_1.bin .. data_batch_5.bin (Split::train) or <dir>/test_batch.bin.
 // Returns inputs (N, 3, 32, 32) float32 in [0, 1] (byte / 255), targets (N) int64,
 // num_classes 10, class_names from <dir>/batches.meta.txt when present, else "0".."9".
-// Throws IoError naming a missing file; DataError naming the file when its size is not a
-// multiple of the record size, or naming file and record for a label out of range.
+// Throws IoError naming a file that is missing or not a regular file (a folder, a FIFO, a
+// device: named); DataError naming the file when its size is not a multiple of the record size
+// or is above 256 MiB (checked before it is read), or naming file and record for a label out
+// of range.
 Dataset load_cifar10(const std::string& dir, Split split);
 
 // Reads <dir>/train.bin or <dir>/test.bin. `fine`: the 100 fine labels, else the 20 coarse
@@ -31,7 +33,7 @@ Dataset load_cifar100(const std::string& dir, Split split, bool fine = true);
 
 // Checks, without reading them, every batch file that load_cifar10 (both splits) or
 // load_cifar100 would read: the same IoError for the first one missing, the same DataError
-// for one whose size is not a non-zero multiple of the record size. A few stat calls: cheap
+// for one whose size is not a non-zero multiple of the record size. A few open calls: cheap
 // enough to run before any work starts. Labels are checked when the files are read.
 void check_cifar10_files(const std::string& dir);
 void check_cifar100_files(const std::string& dir);

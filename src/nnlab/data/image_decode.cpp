@@ -9,6 +9,7 @@
 #include <csetjmp>
 #include <cstdio>  // jpeglib.h needs FILE and size_t declared first
 #include <cstring>
+#include <new>
 
 #include <jerror.h>  // JWRN_* codes
 #include <jpeglib.h>
@@ -21,8 +22,19 @@ namespace {
 
 void check_pixel_count(std::int64_t height, std::int64_t width, const std::string& path, const char* format) {
   NNLAB_CHECK(height * width <= kMaxImagePixels, DataError,
-              "{}: '{}': expected at most {} pixels (Pillow's decompression-bomb limit), got {}x{} (height x width)",
+              "{}: '{}': expected at most {} pixels (8192x8192; nnlab's limit on one image), got {}x{} (height x "
+              "width)",
               format, path, kMaxImagePixels, height, width);
+}
+
+// image.rgb sized for its height and width; out of memory is a DataError naming the file.
+void allocate_pixels(DecodedImage& image, const std::string& path, const char* format) {
+  try {
+    image.rgb.resize(static_cast<std::size_t>(image.height * image.width) * 3);
+  } catch (const std::bad_alloc&) {
+    NNLAB_CHECK(false, DataError, "{}: '{}': out of memory allocating {}x{} (height x width) RGB pixels", format, path,
+                image.height, image.width);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -107,7 +119,7 @@ DecodedImage decode_png(std::span<const std::uint8_t> bytes, const std::string& 
   NNLAB_CHECK(png_get_rowbytes(png, info) == row_bytes, InternalError,
               "png: '{}': expected {} bytes per row after the RGB transforms, got {}", path, row_bytes,
               png_get_rowbytes(png, info));
-  image.rgb.resize(row_bytes * static_cast<std::size_t>(image.height));
+  allocate_pixels(image, path, "png");
   std::vector<png_bytep> rows(static_cast<std::size_t>(image.height));
   for (std::size_t y = 0; y < rows.size(); ++y) rows[y] = image.rgb.data() + y * row_bytes;
 
@@ -188,7 +200,7 @@ DecodedImage decode_jpeg(std::span<const std::uint8_t> bytes, const std::string&
   image.width = cinfo.image_width;
   check_pixel_count(image.height, image.width, path, "jpeg");
   const auto row_bytes = static_cast<std::size_t>(image.width) * 3;
-  image.rgb.resize(row_bytes * static_cast<std::size_t>(image.height));
+  allocate_pixels(image, path, "jpeg");
 
   bool layout_ok = true;
   const bool pixels_ok = jpeg_guarded(reader.errors, [&] {

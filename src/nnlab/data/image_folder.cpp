@@ -6,12 +6,13 @@
 #include <cctype>
 #include <exception>
 #include <filesystem>
-#include <fstream>
+#include <new>
 #include <system_error>
 #include <utility>
 #include <vector>
 
 #include "nnlab/core/check.h"
+#include "nnlab/core/input_file.h"
 #include "nnlab/core/parallel.h"
 #include "nnlab/data/image_decode.h"
 #include "nnlab/data/resize.h"
@@ -95,16 +96,13 @@ Listing list_folder(const std::string& root) {
   return listing;
 }
 
-std::vector<std::uint8_t> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  NNLAB_CHECK(in.good(), IoError, "image-folder: '{}': expected a readable file, got an open failure", path);
-  const std::streamoff size = in.tellg();
-  in.seekg(0);
-  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(std::max<std::streamoff>(size, 0)));
-  in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  NNLAB_CHECK(size >= 0 && in.gcount() == size, IoError, "image-folder: '{}': expected {} bytes, got {}", path, size,
-              in.gcount());
-  return bytes;
+// The largest image file read: an uncompressed PNG at kMaxImagePixels is 192 MiB.
+constexpr std::uint64_t kMaxImageFileBytes = std::uint64_t{256} << 20;
+
+DecodedImage read_image(const std::string& path) {
+  const std::string bytes =
+      read_input_file(path, {.where = "image-folder", .expected = "an image file", .max_bytes = kMaxImageFileBytes});
+  return decode_image({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()}, path);
 }
 
 // Planar (C, H, W) floats in [0, 1] from interleaved RGB bytes.
@@ -134,8 +132,14 @@ struct Example {
 };
 
 Example load_example(const std::string& path, const ImageFolderOptions& options) {
-  const DecodedImage image = decode_image(read_file(path), path);
-  Example example{image.height, image.width, to_planes(image, options.grayscale)};
+  const DecodedImage image = read_image(path);
+  Example example{image.height, image.width, {}};
+  try {
+    example.planes = to_planes(image, options.grayscale);
+  } catch (const std::bad_alloc&) {
+    NNLAB_CHECK(false, DataError, "image-folder: '{}': out of memory holding its {}x{} pixels as floats", path,
+                image.height, image.width);
+  }
   const std::int64_t size = options.image_size;
   if (size > 0 && (example.height != size || example.width != size)) {
     std::vector<float> resized(static_cast<std::size_t>((options.grayscale ? 1 : 3) * size * size));
@@ -195,7 +199,15 @@ Dataset read_image_folder(const std::string& root, const ImageFolderOptions& opt
 
   const Example first = load_example(files[0].path, options);
   const std::int64_t channels = options.grayscale ? 1 : 3;
-  Tensor inputs = Tensor::empty({n, channels, first.height, first.width}, DType::f32);
+  Tensor inputs;
+  try {
+    inputs = Tensor::empty({n, channels, first.height, first.width}, DType::f32);
+  } catch (const std::bad_alloc&) {
+    NNLAB_CHECK(false, DataError,
+                "image-folder: '{}': out of memory allocating {} images of {}x{} (height x width, from '{}'); set "
+                "image_size to resize them",
+                root, n, first.height, first.width, files[0].path);
+  }
   std::copy(first.planes.begin(), first.planes.end(), inputs.data<float>());
   load_rest(files, options, inputs);
 

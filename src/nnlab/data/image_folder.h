@@ -31,7 +31,9 @@ struct ImageFolderOptions {
 // Throws IoError naming root when it is missing or not a folder, or a folder or file that
 // cannot be read; DataError naming root when it has no class folder, naming a class folder
 // without images (torchvision's allow_empty=False), naming a file that is not a decodable PNG
-// or JPEG (corrupt, truncated, other format), or, with image_size 0, naming the first file
+// or JPEG (corrupt, truncated, other format), is above 256 MiB or whose header declares more
+// than kMaxImagePixels (image_decode.h; refused before decoding, whatever image_size is),
+// naming a file memory ran out for, or, with image_size 0, naming the first file
 // whose size differs from the first image's, with both sizes. ValueError for image_size < 0.
 Dataset read_image_folder(const std::string& root, const ImageFolderOptions& options = {});
 

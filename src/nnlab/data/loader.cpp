@@ -50,7 +50,9 @@ DataLoader::~DataLoader() {
 
 std::int64_t DataLoader::size() const {
   const std::int64_t n = dataset_.size();
-  return options_.drop_last ? n / options_.batch_size : (n + options_.batch_size - 1) / options_.batch_size;
+  // Not (n + batch_size - 1) / batch_size, which overflows for a batch_size near 2^63.
+  const std::int64_t whole = n / options_.batch_size;
+  return options_.drop_last || n % options_.batch_size == 0 ? whole : whole + 1;
 }
 
 void DataLoader::start_epoch() {
@@ -95,8 +97,8 @@ std::optional<Batch> DataLoader::next() {
 }
 
 Batch DataLoader::make_batch(const Job& job) const {
-  const std::int64_t begin = job.index * options_.batch_size;
-  const std::int64_t end = std::min<std::int64_t>(begin + options_.batch_size, dataset_.size());
+  const std::int64_t begin = job.index * options_.batch_size;  // < dataset size: job.index < size()
+  const std::int64_t end = begin + std::min<std::int64_t>(options_.batch_size, dataset_.size() - begin);
   const std::vector<std::int64_t> rows(job.order->begin() + begin, job.order->begin() + end);
   const Tensor index = Tensor::from_vector<std::int64_t>(rows, {end - begin});
   // batches are data, never part of a graph (grad mode is per thread, so set it here)

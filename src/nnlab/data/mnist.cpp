@@ -1,8 +1,11 @@
 #include "nnlab/data/mnist.h"
 
 #include <filesystem>
+#include <new>
+#include <optional>
 
 #include "nnlab/core/check.h"
+#include "nnlab/core/input_file.h"
 #include "nnlab/data/idx_file.h"
 
 namespace nnlab::data {
@@ -16,9 +19,15 @@ std::string find_file(const std::string& dir, const std::string& name) {
   const std::filesystem::path base(dir);
   const std::filesystem::path gz = base / (name + ".gz");
   const std::filesystem::path plain = base / name;
-  std::error_code ignored;
-  if (std::filesystem::is_regular_file(gz, ignored)) return gz.string();
-  if (std::filesystem::is_regular_file(plain, ignored)) return plain.string();
+  const std::optional<std::string> gz_found = not_a_regular_file(gz);
+  if (!gz_found) return gz.string();
+  const std::optional<std::string> plain_found = not_a_regular_file(plain);
+  if (!plain_found) return plain.string();
+  // Something other than a file under either name (a folder, say) is named, not called missing.
+  const bool gz_missing = *gz_found == "no such file";
+  NNLAB_CHECK(gz_missing && *plain_found == "no such file", IoError,
+              "mnist: '{}': expected a file named {}.gz or {}, got {}", (gz_missing ? plain : gz).string(), name, name,
+              gz_missing ? *plain_found : *gz_found);
   NNLAB_CHECK(false, IoError, "mnist: '{}': expected a file named {}.gz or {}, got neither", plain.string(), name,
               name);
   return {};
@@ -47,12 +56,19 @@ Dataset load_mnist(const std::string& dir, Split split, const MnistOptions& opti
   NNLAB_CHECK(labels.dim() == 1, DataError, "mnist: '{}': expected labels of shape (N), got {}", labels_path,
               labels.shape());
   const std::int64_t n = images.size(0);
+  // An empty file is the data's fault, not a split setting's: said here, before hold-out counts.
+  NNLAB_CHECK(n > 0, DataError, "mnist: '{}': expected at least one image, got a file of shape {}", images_path,
+              images.shape());
   NNLAB_CHECK(labels.size(0) == n, DataError,
               "mnist: '{}' and '{}': expected as many labels as images, got {} images and {} labels", images_path,
               labels_path, n, labels.size(0));
 
   Dataset out;
-  out.inputs = Tensor::empty({n, 1, kSide, kSide}, DType::f32);
+  try {
+    out.inputs = Tensor::empty({n, 1, kSide, kSide}, DType::f32);
+  } catch (const std::bad_alloc&) {
+    NNLAB_CHECK(false, DataError, "mnist: '{}': out of memory scaling its {} images", images_path, n);
+  }
   const float* pixels = images.data<float>();
   float* scaled = out.inputs.data<float>();
   for (std::int64_t i = 0; i < images.numel(); ++i) scaled[i] = pixels[i] / 255.0f;

@@ -19,8 +19,9 @@ struct MnistOptions {
 // pair (Split::test), each as "<name>.gz" if present, else "<name>".
 // Returns inputs (N, 1, 28, 28) float32 scaled to [0, 1] (pixel / 255; no normalisation),
 // targets (N) int64, num_classes 10. Throws IoError naming the path and the names tried when a
-// file is missing; DataError when images are not (N, 28, 28), or the counts of images and
-// labels differ (naming both files), or a label is outside 0..9.
+// file is missing or is not a regular file (what it is: a folder, a FIFO); DataError when
+// images are not (N, 28, 28) with N > 0, or the counts of images and labels differ (naming
+// both files), or a label is outside 0..9 or not a whole number (read_idx).
 Dataset load_mnist(const std::string& dir, Split split, const MnistOptions& options = {});
 
 }  // namespace nnlab::data

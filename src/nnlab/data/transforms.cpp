@@ -1,9 +1,11 @@
 #include "nnlab/data/transforms.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "nnlab/core/check.h"
+#include "nnlab/core/checked_arithmetic.h"
 #include "nnlab/tensor/checks.h"
 #include "nnlab/tensor/copy.h"
 
@@ -108,6 +110,9 @@ Tensor random_horizontal_flip(const Tensor& images, Rng& rng, double p) {
 Tensor random_translation(const Tensor& images, std::int64_t max_shift, Rng& rng) {
   const Dims d = check_images(images, "random_translation");
   NNLAB_CHECK(max_shift >= 0, ValueError, "random_translation: max_shift must be >= 0, got {}", max_shift);
+  // 2·max_shift + 1 shifts to choose from must fit in int64.
+  NNLAB_CHECK(max_shift <= std::int64_t{1} << 62, ValueError, "random_translation: max_shift must be <= 2^62, got {}",
+              max_shift);
   const Tensor in = contiguous(images);
   Tensor out = Tensor::empty(in.shape(), in.dtype());
   const auto choices = static_cast<std::uint64_t>(2 * max_shift + 1);
@@ -122,15 +127,22 @@ Tensor random_translation(const Tensor& images, std::int64_t max_shift, Rng& rng
 Tensor random_crop(const Tensor& images, std::int64_t size, Rng& rng, std::int64_t padding) {
   const Dims d = check_images(images, "random_crop");
   NNLAB_CHECK(padding >= 0, ValueError, "random_crop: padding must be >= 0, got {}", padding);
-  NNLAB_CHECK(size >= 1 && size <= d.h + 2 * padding && size <= d.w + 2 * padding, ValueError,
+  // The padded sizes, checked: a padding near 2^62 would take them past int64.
+  const std::optional<std::int64_t> twice = checked_mul(2, padding);
+  const std::optional<std::int64_t> padded_h = twice ? checked_add(d.h, *twice) : std::nullopt;
+  const std::optional<std::int64_t> padded_w = twice ? checked_add(d.w, *twice) : std::nullopt;
+  NNLAB_CHECK(padded_h && padded_w, ValueError,
+              "random_crop: padding must leave padded images of at most 2^63 - 1 pixels a side, got {} for images {}",
+              padding, images.shape());
+  NNLAB_CHECK(size >= 1 && size <= *padded_h && size <= *padded_w, ValueError,
               "random_crop: size in [1, {}] expected for images {} padded by {}, got {}",
-              std::min(d.h, d.w) + 2 * padding, images.shape(), padding, size);
+              std::min(*padded_h, *padded_w), images.shape(), padding, size);
   const Tensor in = contiguous(images);
   Tensor out = Tensor::empty({d.n, d.c, size, size}, in.dtype());
   for (std::int64_t n = 0; n < d.n; ++n) {
     // window corner in padded coordinates, then shifted back to the unpadded image's
-    const auto top = static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(d.h + 2 * padding - size + 1)));
-    const auto left = static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(d.w + 2 * padding - size + 1)));
+    const auto top = static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(*padded_h - size + 1)));
+    const auto left = static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(*padded_w - size + 1)));
     shifted_copy(in, out, d, n, top - padding, left - padding);
   }
   return out;

@@ -97,8 +97,9 @@ class BaselineReader {
   BaselineConfig read(const toml::table& table) const {
     BaselineConfig config;
     for (const auto& [key, node] : table) {
+      const std::string_view name = key.str();  // clang 14 cannot capture a structured binding
       const auto spec =
-          std::find_if(std::begin(kKeys), std::end(kKeys), [&](const BaselineKey& k) { return k.key == key.str(); });
+          std::find_if(std::begin(kKeys), std::end(kKeys), [&](const BaselineKey& k) { return k.key == name; });
       if (spec == std::end(kKeys)) {
         fail(fmt::format("{}: unknown key '{}' in [baseline] (known: {}){}", where(key, node), key.str(),
                          fmt::join(key_names(), ", "), schema::did_you_mean(key.str(), key_names())));

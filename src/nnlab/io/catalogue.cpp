@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -14,20 +13,14 @@
 
 #include "nnlab/core/check.h"
 #include "nnlab/io/config_schema.h"
+#include "nnlab/io/config_text.h"
 
 namespace nnlab::io {
 namespace {
 
 [[noreturn]] void fail(std::string message) { throw ConfigError(std::move(message)); }
 
-std::string read_text(const std::filesystem::path& path) {
-  NNLAB_CHECK(std::filesystem::is_regular_file(path), IoError, "experiment file '{}': not a file", path.string());
-  std::ifstream in(path, std::ios::binary);
-  NNLAB_CHECK(in, IoError, "cannot open the experiment file '{}'", path.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string read_text(const std::filesystem::path& path) { return read_config_file(path, "experiment file"); }
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;

@@ -39,7 +39,9 @@ LoadReport load_model(nn::Module& model, const std::string& path, const LoadOpti
     if (!known && !skipped(entry.first)) report.unexpected.push_back(entry.first);
   }
   NNLAB_CHECK(!options.strict || report.unexpected.empty(), DataError,
-              "load_model: '{}' holds tensors the model does not have: {} (load with strict=false to ignore them)",
+              "load_model: '{}' holds tensors the model does not have: {}; it was saved from another model than this "
+              "one (to start a model from some of a file's tensors, name the file in [model] init_from, which "
+              "ignores the others)",
               path, fmt::join(report.unexpected, ", "));
   NoGradGuard no_grad;
   for (const auto& [name, target] : state) copy_into(target, file.tensors.at(name));

@@ -17,6 +17,7 @@
 #include "nnlab/core/check.h"
 #include "nnlab/io/config_overrides.h"
 #include "nnlab/io/config_schema.h"
+#include "nnlab/io/config_text.h"
 
 namespace nnlab::io {
 namespace {
@@ -31,6 +32,8 @@ template <typename... Fns>
 struct Overloaded : Fns... {
   using Fns::operator()...;
 };
+template <typename... Fns>
+Overloaded(Fns...) -> Overloaded<Fns...>;  // implicit in C++20, but clang 14 does not deduce aggregates
 
 [[noreturn]] void fail(std::string message) { throw ConfigError(std::move(message)); }
 
@@ -167,6 +170,8 @@ class Reader {
     if (integer == nullptr) wrong_type(node, label, "an integer");
     if (!in_bounds(static_cast<double>(integer->get()), rule))
       out_of_range(node, label, schema::expectation(slot, rule));
+    if (rule.size_cap > 0 && integer->get() > rule.size_cap)
+      out_of_range(node, label, fmt::format("{} and <= {}", schema::expectation(slot, rule), rule.size_cap));
     return integer->get();
   }
 
@@ -200,6 +205,10 @@ class Reader {
     });
     if ((rule.name_chars && !name_ok) || (rule.non_empty && value.empty())) {
       out_of_range(node, label, schema::expectation(slot, rule));
+    }
+    if (rule.max_length > 0 && value.size() > rule.max_length) {
+      fail(fmt::format("{}: {}: expected {} of at most {} characters, got {} characters", where(node), label,
+                       schema::expectation(slot, rule), rule.max_length, value.size()));
     }
     return value;
   }
@@ -403,15 +412,8 @@ ExperimentConfig parse_config(std::string_view text, const std::string& source,
 }
 
 ExperimentConfig load_config(const std::filesystem::path& path, const std::vector<std::string>& overrides) {
-  std::error_code error;
-  NNLAB_CHECK(!std::filesystem::is_directory(path, error), IoError,
-              "load_config: '{}': expected a TOML file, got a folder", path.string());
-  std::ifstream file(path, std::ios::binary);
-  NNLAB_CHECK(file.is_open(), IoError, "load_config: cannot open '{}': {}", path.string(), std::strerror(errno));
-  std::ostringstream text;
-  text << file.rdbuf();
-  NNLAB_CHECK(!file.bad(), IoError, "load_config: cannot read '{}': {}", path.string(), std::strerror(errno));
-  return parse_config(text.str(), path.string(), overrides);
+  // Only a regular file up to kMaxConfigBytes: /dev/zero or a FIFO is refused, not read forever.
+  return parse_config(read_config_file(path, "load_config"), path.string(), overrides);
 }
 
 std::string to_toml(const ExperimentConfig& config) {

@@ -216,7 +216,9 @@ struct ProbesConfig {
 };
 
 struct ExperimentConfig {
-  std::string name = "experiment";  // run folder prefix: letters, digits, '-', '_', '.'
+  // Run folder prefix: letters, digits, '-', '_', '.'; at most 200 characters, so that
+  // <name>-<timestamp>[-N] stays within the 255 bytes of a file name.
+  std::string name = "experiment";
   std::uint64_t seed = 0;
   std::string out = "runs";  // parent of the run folders
   DataConfig data;
@@ -243,6 +245,11 @@ struct ExperimentConfig {
 //   "<source>:<line>:<column>: <toml++'s description>" for a TOML syntax error
 //   "--set optim.lrr=1: unknown key 'lrr' in [optim] (known: ...)"
 // An integer is accepted where a number is expected, never a float where an integer is.
+// Sizes and counts (widths, kernels, paddings, batch sizes, epochs, ...) are capped at 2^31 - 1,
+// model.depth at 2^16, train.threads, the decision grid and histogram buckets at 4096:
+//   "<source>:<line>: [train] batch_size: expected an integer >= 1 and <= 2147483647, got 9223372036854775807"
+// so that no sum or product of a few sizes overflows. A size within its cap that makes a layer or
+// an activation too large for memory is refused when the model is built (lab::build_model).
 // Three combinations are refused too: model.type = "cnn" without layers, schedule "multistep"
 // without milestones, and sgd's nesterov = true with momentum = 0 (as torch.optim.SGD).
 // [optim.lr_by_prefix] keeps the file's order; prefixes added by overrides come after it.

@@ -37,7 +37,19 @@ struct Rule {
   bool non_empty = false;                          // strings
   bool count = false;                              // numbers: a whole count >= 1 is allowed beside the bounds
   bool increasing = false;                         // integer lists: strictly increasing
+  // Integers and integer lists: the largest size nnlab takes (0: none). Apart from min and max,
+  // which say what a value means, because it says what sizes can be computed with: help text
+  // leaves it out, and an error adds it to the expectation ("an integer >= 1 and <= 2147483647").
+  std::int64_t size_cap = 0;
+  std::size_t max_length = 0;  // strings: at most this many bytes (0: any)
 };
+
+// The size cap of sizes and counts (widths, kernels, paddings, batch sizes, epochs, ...): 2^31 - 1.
+// Far past what one machine trains, it keeps sums and products of a few sizes (a padded image, a
+// layer's parameter count) inside int64, so a huge value is refused here, naming its key, rather
+// than overflowing later. Sizes that make a tensor too large within the cap are refused where the
+// model and data are built (lab/experiment_model.h, kMaxTensorElements).
+constexpr std::int64_t kMaxSize = (std::int64_t{1} << 31) - 1;
 
 // A whole count a `count` rule allows: >= 1 and exact as an integer (at most 2^53).
 inline bool is_whole_count(const Rule& rule, double value) {
@@ -47,6 +59,8 @@ inline bool is_whole_count(const Rule& rule, double value) {
 }
 
 constexpr Rule at_least(double min) { return {.min = min}; }
+// A size or count: >= min and at most `cap`.
+constexpr Rule size_at_least(double min, std::int64_t cap = kMaxSize) { return {.min = min, .size_cap = cap}; }
 constexpr Rule above(double min) { return {.min = min, .min_open = true}; }
 constexpr Rule half_open(double min, double max) { return {.min = min, .max = max, .max_open = true}; }
 constexpr Rule open(double min, double max) { return {.min = min, .min_open = true, .max = max, .max_open = true}; }

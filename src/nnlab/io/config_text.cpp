@@ -1,25 +1,14 @@
 #include "nnlab/io/config_text.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <sstream>
 
-#include "nnlab/core/check.h"
+#include "nnlab/core/input_file.h"
 
 namespace nnlab::io {
 
-std::string read_config_file(const std::filesystem::path& path) {
-  std::error_code error;
-  NNLAB_CHECK(!std::filesystem::is_directory(path, error), IoError, "'{}': expected a TOML file, got a folder",
-              path.string());
-  std::ifstream file(path, std::ios::binary);
-  NNLAB_CHECK(file.is_open(), IoError, "cannot open '{}': {}", path.string(), std::strerror(errno));
-  std::ostringstream text;
-  text << file.rdbuf();
-  NNLAB_CHECK(!file.bad(), IoError, "cannot read '{}': {}", path.string(), std::strerror(errno));
-  return text.str();
+std::string read_config_file(const std::filesystem::path& path, std::string_view where) {
+  return read_input_file(path, {.where = where, .expected = "a TOML file", .max_bytes = kMaxConfigBytes});
 }
 
 std::string without_table(const std::string& text, std::string_view table) {

@@ -2,12 +2,18 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
+#include <cstdint>
+#include <initializer_list>
 #include <limits>
+#include <optional>
+#include <span>
+#include <string_view>
 
 #include <fmt/format.h>
 
 #include "nnlab/core/check.h"
+#include "nnlab/core/checked_arithmetic.h"
+#include "nnlab/core/input_file.h"
 #include "nnlab/io/base64.h"
 
 namespace nnlab::io {
@@ -34,26 +40,41 @@ std::vector<T> list(const Json& value) {
   return value.is_array() ? value.get<std::vector<T>>() : std::vector<T>{};
 }
 
+// An integer of a record. get<std::int64_t>() alone would also take a float, through a cast that
+// is undefined behaviour past int64's range ("step": 1e300).
+std::int64_t integer(const Json& value, std::string_view what) {
+  const bool fits = value.is_number_integer() &&
+                    (!value.is_number_unsigned() || value.get<std::uint64_t>() <= std::uint64_t{INT64_MAX});
+  NNLAB_CHECK(fits, DataError, "'{}': expected an integer, got {}", what, value.dump());
+  return value.get<std::int64_t>();
+}
+
+// The product of sizes that must each be >= 0 (an image's height, width, channels), or nullopt
+// when one is negative or the product overflows.
+std::optional<std::int64_t> element_count(std::initializer_list<std::int64_t> sizes) {
+  if (std::any_of(sizes.begin(), sizes.end(), [](std::int64_t size) { return size < 0; })) return std::nullopt;
+  return checked_product(std::span(sizes.begin(), sizes.size()));
+}
+
 void read_head(const Json& j, std::string& tag, std::int64_t& step, std::int64_t& epoch) {
   tag = j.at("tag").get<std::string>();
-  step = j.at("step").get<std::int64_t>();
-  epoch = j.at("epoch").get<std::int64_t>();
+  step = integer(j.at("step"), "step");
+  epoch = integer(j.at("epoch"), "epoch");
 }
 
 train::ImageRecord image_from_json(const Json& j) {
   train::ImageRecord record;
   read_head(j, record.tag, record.step, record.epoch);
   for (const Json& item : j.at("images")) {
-    train::Image image{.height = item.at("height").get<std::int64_t>(),
-                       .width = item.at("width").get<std::int64_t>(),
-                       .channels = item.at("channels").get<std::int64_t>(),
+    train::Image image{.height = integer(item.at("height"), "height"),
+                       .width = integer(item.at("width"), "width"),
+                       .channels = integer(item.at("channels"), "channels"),
                        .pixels = {},
                        .caption = item.value("caption", "")};
     const bool decoded = base64_decode(item.at("pixels").get<std::string>(), image.pixels);
-    NNLAB_CHECK(
-        decoded && static_cast<std::int64_t>(image.pixels.size()) == image.height * image.width * image.channels,
-        DataError, "image '{}': pixels do not hold {}x{}x{} bytes", record.tag, image.height, image.width,
-        image.channels);
+    const std::optional<std::int64_t> bytes = element_count({image.height, image.width, image.channels});
+    NNLAB_CHECK(decoded && bytes == static_cast<std::int64_t>(image.pixels.size()), DataError,
+                "image '{}': pixels do not hold {}x{}x{} bytes", record.tag, image.height, image.width, image.channels);
     record.images.push_back(std::move(image));
   }
   return record;
@@ -62,10 +83,10 @@ train::ImageRecord image_from_json(const Json& j) {
 train::HeatmapRecord heatmap_from_json(const Json& j) {
   train::HeatmapRecord record;
   read_head(j, record.tag, record.step, record.epoch);
-  record.rows = j.at("rows").get<std::int64_t>();
-  record.cols = j.at("cols").get<std::int64_t>();
+  record.rows = integer(j.at("rows"), "rows");
+  record.cols = integer(j.at("cols"), "cols");
   for (const Json& v : j.at("values")) record.values.push_back(number_or_nan(v));
-  NNLAB_CHECK(static_cast<std::int64_t>(record.values.size()) == record.rows * record.cols, DataError,
+  NNLAB_CHECK(element_count({record.rows, record.cols}) == static_cast<std::int64_t>(record.values.size()), DataError,
               "heatmap '{}': {} values for {}x{} cells", record.tag, record.values.size(), record.rows, record.cols);
   record.categorical = j.value("categorical", false);
   record.x_title = j.value("x_title", "");
@@ -80,7 +101,7 @@ train::HeatmapRecord heatmap_from_json(const Json& j) {
   }
   for (const Json& p : j.value("points", Json::array())) {
     record.points.push_back(
-        {.x = p.at(0).get<double>(), .y = p.at(1).get<double>(), .label = p.at(2).get<std::int64_t>()});
+        {.x = p.at(0).get<double>(), .y = p.at(1).get<double>(), .label = integer(p.at(2), "label")});
   }
   return record;
 }
@@ -92,7 +113,7 @@ train::HistogramRecord histogram_from_json(const Json& j) {
   record.max = number_or_nan(j.at("max"));
   record.sum = number_or_nan(j.at("sum"));
   record.sum_squares = number_or_nan(j.at("sum_squares"));
-  record.count = j.at("count").get<std::int64_t>();
+  record.count = integer(j.at("count"), "count");
   record.edges = list<double>(j.at("edges"));
   record.counts = list<double>(j.at("counts"));
   NNLAB_CHECK(record.counts.empty() ? record.edges.empty() : record.edges.size() == record.counts.size() + 1, DataError,
@@ -110,14 +131,13 @@ SnapshotEntry snapshot_from_json(const Json& j) {
 }
 
 // Calls `read(json, line_number)` for every non-empty line of `path`; a missing file has none.
+// Anything else that is not a regular file (a FIFO, a device) is refused by name, not waited on.
 template <typename Read>
 void for_each_line(const std::filesystem::path& path, Read read) {
-  std::ifstream in(path);
-  if (!in.is_open()) return;
-  std::int64_t number = 0;
-  for (std::string line; std::getline(in, line);) {
-    ++number;
-    if (line.empty()) continue;
+  if (not_a_regular_file(path) == "no such file") return;
+  InputFile in(path, {.where = "metrics", .expected = "a JSON-lines log"});
+  in.for_each_line([&](std::string_view line, std::int64_t number) {
+    if (line.empty()) return;
     try {
       read(Json::parse(line));
     } catch (const nlohmann::json::exception& e) {
@@ -125,7 +145,7 @@ void for_each_line(const std::filesystem::path& path, Read read) {
     } catch (const DataError& e) {
       throw DataError(fmt::format("'{}' line {}: {}", path.string(), number, e.what()));
     }
-  }
+  });
 }
 
 }  // namespace

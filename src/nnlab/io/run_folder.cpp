@@ -1,6 +1,7 @@
 #include "nnlab/io/run_folder.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -62,11 +63,17 @@ void append_line(const std::filesystem::path& path, const std::string& line) {
   const std::string bytes = line + "\n";
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   NNLAB_CHECK(fd >= 0, IoError, "cannot open '{}' for appending: {}", path.string(), std::strerror(errno));
+  struct stat before {};
+  const bool sized = ::fstat(fd, &before) == 0;
   const ssize_t written = ::write(fd, bytes.data(), bytes.size());
   const int write_errno = errno;
+  // A full disk or a file size limit can take part of the line: cut the file back to whole lines.
+  if (written != static_cast<ssize_t>(bytes.size()) && written > 0 && sized) {
+    [[maybe_unused]] const int cut = ::ftruncate(fd, before.st_size);
+  }
   ::close(fd);
   NNLAB_CHECK(written == static_cast<ssize_t>(bytes.size()), IoError, "cannot append to '{}': {}", path.string(),
-              written < 0 ? std::strerror(write_errno) : "short write");
+              written < 0 ? std::strerror(write_errno) : "the disk is full or the file too large");
 }
 
 }  // namespace nnlab::io

@@ -37,7 +37,8 @@ class RunFolder {
 };
 
 // Appends one line (a '\n' is added) to `path` with a single write, so a reader or a crash never
-// leaves a partial line. Throws IoError naming the path.
+// leaves a partial line; if the disk fills up mid-line, the part written is cut off again.
+// Throws IoError naming the path.
 void append_line(const std::filesystem::path& path, const std::string& line);
 
 }  // namespace nnlab::io

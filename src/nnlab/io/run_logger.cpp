@@ -14,7 +14,7 @@
 
 #include "nnlab/core/check.h"
 #include "nnlab/io/atomic_file.h"
-#include "nnlab/io/checkpoint.h"
+#include "nnlab/io/checkpoint_set.h"
 #include "nnlab/io/metrics_log.h"
 #include "nnlab/io/safetensors.h"
 
@@ -44,9 +44,8 @@ bool whole_number(std::string_view text, std::int64_t& value) {
   return !text.empty() && error == std::errc() && end == text.data() + text.size();
 }
 
-// The epoch column of metrics.csv (tag,step,epoch,value; a tag with a comma is quoted); the
-// header counts as epoch 0. A line that does not read as nnlab wrote it counts as past every
-// epoch, so resume drops it.
+}  // namespace
+
 std::int64_t csv_epoch(const std::string& line) {
   constexpr std::int64_t kUnreadable = std::numeric_limits<std::int64_t>::max();
   if (line == kScalarCsvHeader) return 0;
@@ -72,6 +71,8 @@ std::int64_t csv_epoch(const std::string& line) {
   return epoch;
 }
 
+namespace {
+
 void append_buffer(const std::filesystem::path& path, std::string& buffer) {
   if (buffer.empty()) return;
   buffer.pop_back();  // append_line adds the last '\n' back
@@ -81,28 +82,18 @@ void append_buffer(const std::filesystem::path& path, std::string& buffer) {
 
 }  // namespace
 
-CheckpointState read_checkpoint_state(const RunFolder& folder) {
-  std::ifstream in(folder.state());
-  NNLAB_CHECK(in.good(), IoError, "run folder '{}': no checkpoint yet (state.json is missing)", folder.dir().string());
-  const auto state = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  NNLAB_CHECK(state.is_object() && state.contains("epoch") && state.contains("steps") &&
-                  state["epoch"].is_number_integer() && state["steps"].is_number_integer(),
-              DataError, "'{}': expected {{\"epoch\": N, \"steps\": N}}", folder.state().string());
-  return {.epoch = state["epoch"].get<std::int64_t>(), .steps = state["steps"].get<std::int64_t>()};
-}
-
 RunLogger::RunLogger(const RunFolder& folder, const nn::Module& model, const optim::Optimizer& optimizer,
                      RunLoggerOptions options)
     : folder_(folder), model_(model), optimizer_(optimizer), options_(options) {
   NNLAB_CHECK(options_.checkpoint_every >= 1, ValueError, "RunLogger: checkpoint_every must be >= 1, got {}",
               options_.checkpoint_every);
-  checkpoint_epoch_ = options_.resumed_after_epoch;
+  checkpoint_epoch_ = options_.resumed_after_epoch.value_or(0);
 }
 
 void RunLogger::on_train_begin(std::int64_t /*first_epoch*/, std::int64_t epochs) {
   epochs_ = epochs;
-  if (options_.resumed_after_epoch > 0) {
-    const std::int64_t last = options_.resumed_after_epoch;
+  if (options_.resumed_after_epoch) {
+    const std::int64_t last = *options_.resumed_after_epoch;
     truncate_log(folder_.metrics_jsonl(), last, record_epoch);
     truncate_log(folder_.metrics_csv(), last, csv_epoch);
     truncate_log(folder_.probes_jsonl(), last, record_epoch);
@@ -150,16 +141,15 @@ void RunLogger::on_epoch_end(const train::EpochMetrics& metrics) {
 
 void RunLogger::on_train_end(const train::TrainResult& result) {
   flush();
-  // An early stop between checkpoints still leaves the final weights; a diverged run keeps
-  // the last checkpoint taken while the loss was finite.
-  if (!result.diverged() && last_epoch_ > checkpoint_epoch_) write_checkpoint(last_epoch_, last_step_);
+  // An early stop or a pause between checkpoints still leaves the epoch's final weights. A run
+  // that diverged or was interrupted mid-epoch holds weights no epoch ended with: its last
+  // checkpoint stays the one to resume from.
+  const bool at_epoch_end = !result.diverged() && result.stop_reason != train::StopReason::interrupted;
+  if (at_epoch_end && last_epoch_ > checkpoint_epoch_) write_checkpoint(last_epoch_, last_step_);
 }
 
 void RunLogger::write_checkpoint(std::int64_t epoch, std::int64_t steps) {
-  save_model(model_, folder_.model().string(), {{"epoch", std::to_string(epoch)}});
-  save_optimizer(optimizer_, folder_.optimizer().string());
-  // Written last: a state.json always describes a complete model and optimiser pair.
-  write_file_atomically(folder_.state().string(), nlohmann::json{{"epoch", epoch}, {"steps", steps}}.dump() + "\n");
+  io::write_checkpoint(folder_, model_, optimizer_, {.epoch = epoch, .steps = steps});
   checkpoint_epoch_ = epoch;
 }
 

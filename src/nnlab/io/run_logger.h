@@ -3,9 +3,10 @@
 // the metrics stream (metrics_log.h: metrics.jsonl, metrics.csv, probes.jsonl, snapshots/),
 // buffering lines until the stream is flushed (each epoch) so that a record per step costs no
 // system call; as a Trainer callback it writes a checkpoint (model, optimiser, state.json)
-// every few epochs and at the end. A run that diverges keeps its logs and the last checkpoint
-// written before the loss went bad.
+// (checkpoint_set.h) every few epochs and at the end. A run that diverges or is interrupted keeps
+// its logs and the last checkpoint written at the end of an epoch.
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "nnlab/io/run_folder.h"
@@ -18,17 +19,17 @@ namespace nnlab::io {
 
 struct RunLoggerOptions {
   std::int64_t checkpoint_every = 1;  // epochs between checkpoints (the last epoch always gets one)
-  // Resuming from a checkpoint taken after this epoch: log records of later epochs (written
-  // before the interruption) are dropped so that the logs continue without duplicates.
-  std::int64_t resumed_after_epoch = 0;
+  // Resuming from a checkpoint taken after this epoch (0: from the start, no checkpoint yet): log
+  // records of later epochs (written before the interruption) are dropped so that the logs
+  // continue without duplicates.
+  std::optional<std::int64_t> resumed_after_epoch = std::nullopt;
 };
 
-// Where a run stands after a checkpoint: state.json.
-struct CheckpointState {
-  std::int64_t epoch = 0;  // epochs completed
-  std::int64_t steps = 0;  // optimiser steps completed
-};
-CheckpointState read_checkpoint_state(const RunFolder& folder);
+// The epoch column of a metrics.csv line (tag,step,epoch,value; a tag with a comma is quoted),
+// which resume reads to drop later epochs; the header counts as epoch 0. A line that does not
+// read as nnlab wrote it gives INT64_MAX (past every epoch, so resume drops it). Never throws.
+// record_epoch (metrics_log.h) is its JSON-lines twin.
+std::int64_t csv_epoch(const std::string& line);
 
 class RunLogger final : public train::Callback, public train::MetricsSink {
  public:

@@ -2,14 +2,16 @@
 
 #include <algorithm>
 #include <bit>
-#include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <iterator>
+#include <new>
+#include <optional>
+#include <set>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
 #include "nnlab/core/check.h"
+#include "nnlab/core/input_file.h"
 #include "nnlab/io/atomic_file.h"
 #include "nnlab/tensor/copy.h"
 
@@ -40,11 +42,9 @@ DType parse_dtype(const std::string& code, const std::string& path, const std::s
   return DType::f32;
 }
 
-std::string read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  NNLAB_CHECK(in.good(), IoError, "safetensors: cannot open '{}': {}", path, std::strerror(errno));
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+// The reference implementation's limit on the JSON header (its MAX_HEADER_SIZE): a length
+// field of 2^63 cannot ask for more.
+constexpr std::uint64_t kMaxHeaderBytes = 100'000'000;
 
 struct Entry {
   std::string name;
@@ -58,11 +58,21 @@ Shape parse_shape(const Json& json, const std::string& path, const std::string& 
               "safetensors: '{}': tensor '{}' needs a shape list of at most {} sizes", path, name, kMaxDims);
   Shape shape;
   for (const Json& size : json) {
-    NNLAB_CHECK(size.is_number_unsigned(), DataError, "safetensors: '{}': tensor '{}' has a bad size {} in its shape",
-                path, name, size.dump());
+    NNLAB_CHECK(size.is_number_unsigned() && size.get<std::uint64_t>() <= std::uint64_t{INT64_MAX}, DataError,
+                "safetensors: '{}': tensor '{}' has a bad size {} in its shape", path, name, size.dump());
     shape.push_back(size.get<std::int64_t>());
   }
   return shape;
+}
+
+// The bytes a shape of `dtype` needs, or nullopt past 2^64: multiplied with overflow checks, so
+// a shape of [2^62 + 16] F32 cannot wrap around to 64 bytes.
+std::optional<std::uint64_t> byte_size(const Shape& shape, DType dtype) {
+  std::uint64_t bytes = dtype_size(dtype);
+  for (std::int64_t size : shape) {
+    if (__builtin_mul_overflow(bytes, static_cast<std::uint64_t>(size), &bytes)) return std::nullopt;
+  }
+  return bytes;
 }
 
 Entry parse_entry(const std::string& name, const Json& info, const std::string& path) {
@@ -77,12 +87,41 @@ Entry parse_entry(const std::string& name, const Json& info, const std::string& 
               DataError, "safetensors: '{}': tensor '{}' needs data_offsets [begin, end]", path, name);
   entry.begin = offsets[0].get<std::uint64_t>();
   entry.end = offsets[1].get<std::uint64_t>();
-  const std::uint64_t expected = static_cast<std::uint64_t>(entry.shape.numel()) * dtype_size(entry.dtype);
+  const std::optional<std::uint64_t> needed = byte_size(entry.shape, entry.dtype);
+  NNLAB_CHECK(needed.has_value(), DataError,
+              "safetensors: '{}': tensor '{}' of shape {} {} needs more than 2^64 bytes, its data_offsets [{}, {}] "
+              "give {}",
+              path, name, entry.shape, dtype_name(entry.dtype), entry.begin, entry.end,
+              static_cast<std::int64_t>(entry.end - entry.begin));
+  const std::uint64_t expected = *needed;
   NNLAB_CHECK(entry.end >= entry.begin && entry.end - entry.begin == expected, DataError,
               "safetensors: '{}': tensor '{}' of shape {} {} needs {} bytes, its data_offsets [{}, {}] give {}", path,
               name, entry.shape, dtype_name(entry.dtype), expected, entry.begin, entry.end,
               static_cast<std::int64_t>(entry.end - entry.begin));
   return entry;
+}
+
+// The JSON header as an object. nlohmann keeps the last of two equal keys, which would leave the
+// first tensor's bytes as a "hole": a repeated tensor name is caught while parsing instead.
+Json parse_header(std::string_view text, const std::string& path) {
+  std::set<std::string> names;
+  std::string repeated;
+  Json header;
+  try {
+    header = Json::parse(text, [&](int depth, Json::parse_event_t event, Json& parsed) {
+      if (event == Json::parse_event_t::key && depth == 1 && !names.insert(parsed.get<std::string>()).second &&
+          repeated.empty()) {
+        repeated = parsed.get<std::string>();
+      }
+      return true;
+    });
+  } catch (const Json::exception& e) {
+    NNLAB_CHECK(false, DataError, "safetensors: '{}': the header is not valid JSON ({})", path, e.what());
+  }
+  NNLAB_CHECK(header.is_object(), DataError, "safetensors: '{}': the header must be a JSON object", path);
+  NNLAB_CHECK(repeated.empty(), DataError, "safetensors: '{}': tensor '{}' appears twice in the header", path,
+              repeated);
+  return header;
 }
 
 // Offsets must lie inside the data and tile it exactly: no overlaps, no holes.
@@ -105,13 +144,12 @@ void check_layout(std::vector<Entry>& entries, std::uint64_t data_size, const st
 
 }  // namespace
 
-void save_safetensors(const std::string& path, const NamedTensors& tensors,
-                      const std::map<std::string, std::string>& metadata) {
+std::string to_safetensors(const NamedTensors& tensors, const std::map<std::string, std::string>& metadata) {
   Json header = Json::object();
   if (!metadata.empty()) header["__metadata__"] = metadata;
   std::uint64_t offset = 0;
   for (const auto& [name, tensor] : tensors) {
-    NNLAB_CHECK(!header.contains(name), ValueError, "save_safetensors: '{}': the name '{}' appears twice", path, name);
+    NNLAB_CHECK(!header.contains(name), ValueError, "safetensors: the name '{}' appears twice", name);
     const std::uint64_t bytes = static_cast<std::uint64_t>(tensor.numel()) * dtype_size(tensor.dtype());
     header[name] = {{"dtype", safetensors_dtype(tensor.dtype())},
                     {"shape", std::vector<std::int64_t>(tensor.shape().begin(), tensor.shape().end())},
@@ -128,25 +166,29 @@ void save_safetensors(const std::string& path, const NamedTensors& tensors,
     const Tensor data = contiguous(entry.second);
     file.append(static_cast<const char*>(data.data_ptr()), static_cast<std::size_t>(data.numel()) * dtype_size(data.dtype()));
   }
-  write_file_atomically(path, file);
+  return file;
+}
+
+void save_safetensors(const std::string& path, const NamedTensors& tensors,
+                      const std::map<std::string, std::string>& metadata) {
+  write_file_atomically(path, to_safetensors(tensors, metadata));
 }
 
 SafetensorsFile load_safetensors(const std::string& path) {
-  const std::string bytes = read_bytes(path);
-  NNLAB_CHECK(bytes.size() >= 8, DataError, "safetensors: '{}' is {} bytes long, too short for the 8-byte header length",
-              path, bytes.size());
+  InputFile in(path, {.where = "safetensors", .expected = "a safetensors file"});
+  const std::uint64_t size = in.size();
+  NNLAB_CHECK(size >= 8, DataError, "safetensors: '{}' is {} bytes long, too short for the 8-byte header length", path,
+              size);
   std::uint64_t length = 0;
-  std::memcpy(&length, bytes.data(), 8);
-  NNLAB_CHECK(length <= bytes.size() - 8, DataError,
-              "safetensors: '{}': the header length {} runs past the end of the file ({} bytes)", path, length,
-              bytes.size());
-  Json header;
-  try {
-    header = Json::parse(bytes.begin() + 8, bytes.begin() + 8 + static_cast<std::ptrdiff_t>(length));
-  } catch (const Json::exception& e) {
-    NNLAB_CHECK(false, DataError, "safetensors: '{}': the header is not valid JSON ({})", path, e.what());
-  }
-  NNLAB_CHECK(header.is_object(), DataError, "safetensors: '{}': the header must be a JSON object", path);
+  in.read_exact({reinterpret_cast<char*>(&length), 8});
+  NNLAB_CHECK(length <= size - 8, DataError,
+              "safetensors: '{}': the header length {} runs past the end of the file ({} bytes)", path, length, size);
+  NNLAB_CHECK(length <= kMaxHeaderBytes, DataError,
+              "safetensors: '{}': expected a header of at most {} bytes, got a header length of {} (file {} bytes)",
+              path, kMaxHeaderBytes, length, size);
+  std::string text(static_cast<std::size_t>(length), '\0');
+  in.read_exact(text);
+  const Json header = parse_header(text, path);
   SafetensorsFile file;
   std::vector<Entry> entries;
   for (const auto& [name, info] : header.items()) {
@@ -160,11 +202,17 @@ SafetensorsFile load_safetensors(const std::string& path) {
     }
     entries.push_back(parse_entry(name, info, path));
   }
-  const std::uint64_t data_start = 8 + length;
-  check_layout(entries, bytes.size() - data_start, path);
+  check_layout(entries, size - 8 - length, path);
+  // check_layout sorted the entries and found that they tile the data: one pass reads them in order.
   for (const Entry& entry : entries) {
-    Tensor t = Tensor::empty(entry.shape, entry.dtype);
-    std::memcpy(t.data_ptr(), bytes.data() + data_start + entry.begin, entry.end - entry.begin);
+    Tensor t;
+    try {
+      t = Tensor::empty(entry.shape, entry.dtype);
+    } catch (const std::bad_alloc&) {
+      NNLAB_CHECK(false, DataError, "safetensors: '{}': out of memory allocating tensor '{}' of shape {} {} ({} bytes)",
+                  path, entry.name, entry.shape, dtype_name(entry.dtype), entry.end - entry.begin);
+    }
+    in.read_exact({static_cast<char*>(t.data_ptr()), static_cast<std::size_t>(entry.end - entry.begin)});
     file.tensors.emplace(entry.name, std::move(t));
   }
   return file;

@@ -9,9 +9,12 @@
 
 #include "nnlab/analysis/linear_regions.h"
 #include "nnlab/core/check.h"
+#include "nnlab/core/interrupt.h"
 #include "nnlab/core/parallel.h"
 #include "nnlab/io/atomic_file.h"
 #include "nnlab/io/checkpoint.h"
+#include "nnlab/io/checkpoint_set.h"
+#include "nnlab/io/run_folder_lock.h"
 #include "nnlab/io/run_logger.h"
 #include "nnlab/io/tensorboard_writer.h"
 #include "nnlab/lab/build_info.h"
@@ -90,6 +93,38 @@ void write_run_description(const io::RunFolder& folder, const Experiment& e, con
   io::write_file_atomically((folder.dir() / "model.txt").string(), model_summary(e));
 }
 
+// An epoch must hold a batch: say which setting leaves none.
+void check_has_batches(const data::DataLoader& loader, const Experiment& e) {
+  const std::int64_t examples = e.data.train.size();
+  NNLAB_CHECK(examples > 0, ConfigError,
+              "[data]: expected training examples, got none (the validation and test splits take every example)");
+  NNLAB_CHECK(loader.size() > 0, ConfigError,
+              "[train] batch_size: expected at most the {} training examples, as drop_last = true drops an incomplete "
+              "batch, got {} (lower batch_size, or set drop_last = false)",
+              examples, e.config.train.batch_size);
+}
+
+// What train_in builds from the config before it writes a file, built here and thrown away before
+// the run folder exists, so that a config error found there (a loss that does not fit the task, a
+// probe that does not apply, an epoch without a batch, augmentation of non-images, every parameter
+// frozen) exits 2 with no folder left behind that `nnlab resume` could not continue. Nothing here
+// draws from the global Rng, so the run trains as it would without the check.
+void check_trainable(const Experiment& e) {
+  const io::ExperimentConfig& c = e.config;
+  const auto optimizer = build_optimizer(c.optim, *e.model);
+  const data::DataLoader loader(e.data.train, {.batch_size = c.train.batch_size,
+                                               .shuffle = c.train.shuffle,
+                                               .drop_last = c.train.drop_last,
+                                               .seed = c.seed,
+                                               .transform = make_augmentation(c.data.augment, e.data.train)});
+  check_has_batches(loader, e);
+  build_schedule(c.schedule, *optimizer, c.optim.lr, c.train.epochs, loader.size());
+  const auto objective =
+      train::make_objective(c.train.loss, e.data.train.task, e.data.train.num_classes, c.train.label_smoothing);
+  const train::MetricsStream stream;
+  build_probes(c, stream, *e.model, e.data, objective);
+}
+
 RunOutcome train_in(const io::RunFolder& folder, Experiment& e, const RunOptions& options,
                     std::optional<io::CheckpointState> resume) {
   const io::ExperimentConfig& c = e.config;
@@ -99,11 +134,9 @@ RunOutcome train_in(const io::RunFolder& folder, Experiment& e, const RunOptions
                                          .drop_last = c.train.drop_last,
                                          .seed = c.seed,
                                          .transform = make_augmentation(c.data.augment, e.data.train)});
-  NNLAB_CHECK(loader.size() > 0, ConfigError,
-              "[train] batch_size: {} with drop_last leaves no batch of the {} training examples", c.train.batch_size,
-              e.data.train.size());
+  check_has_batches(loader, e);
   train::Schedule schedule = build_schedule(c.schedule, *optimizer, c.optim.lr, c.train.epochs, loader.size());
-  if (resume) {
+  if (resume && resume->epoch > 0) {
     io::load_model(*e.model, folder.model().string());
     io::load_optimizer(*optimizer, folder.optimizer().string());
     // Schedules restart from the optimiser's restored lr only through their own steps: replay them.
@@ -129,7 +162,8 @@ RunOutcome train_in(const io::RunFolder& folder, Experiment& e, const RunOptions
   for (const auto& probe : probes) trainer.add_callback(*probe);  // before the logger, which flushes at epoch ends
   io::RunLogger logger(
       folder, *e.model, *optimizer,
-      {.checkpoint_every = c.train.checkpoint_every, .resumed_after_epoch = resume ? resume->epoch : 0});
+      {.checkpoint_every = c.train.checkpoint_every,
+       .resumed_after_epoch = resume ? std::optional(resume->epoch) : std::nullopt});
   trainer.add_callback(logger);
   trainer.metrics().add_sink(logger);
   ReportCallback live_report(folder.dir());
@@ -142,11 +176,15 @@ RunOutcome train_in(const io::RunFolder& folder, Experiment& e, const RunOptions
     trainer.metrics().add_sink(*progress);
   }
   write_run_description(folder, e, options);
+  std::optional<InterruptScope> interrupts;
+  if (options.stop_on_interrupt) interrupts.emplace();
   const train::TrainResult result = trainer.fit(loader, e.data.val, e.data.test);
+  interrupts.reset();
   write_summary(folder, e, result);
   report::write_run_report(folder.dir());
   return {.folder = folder.dir(),
           .result = result,
+          .checkpoint_epoch = logger.checkpoint_epoch(),
           .parameters = e.model->parameter_count(),
           .train_examples = e.data.train.size(),
           .val_examples = e.data.val.size(),
@@ -178,27 +216,35 @@ Experiment build_experiment(const io::ExperimentConfig& config) {
   e.data = load_experiment_data(config.data, config.seed, dtype);
   const Shape& shape = e.data.train.inputs.shape();
   e.example_shape = Shape(shape.span().subspan(1));
-  e.model = build_model(config.model, e.example_shape, output_count(e.data.train), global_rng());
+  // The largest batch the model sees, for the size check of its activations.
+  const std::int64_t examples = std::max({e.data.train.size(), e.data.val.size(), e.data.test.size()});
+  const std::int64_t batch = std::min(std::max(config.train.batch_size, config.train.eval_batch_size), examples);
+  e.model = build_model(config.model, e.example_shape, output_count(e.data.train), global_rng(), batch);
   return e;
 }
 
 RunOutcome run_experiment(const io::ExperimentConfig& config, const RunOptions& options) {
   check_experiment_data(config.data);  // missing data files: one message, and no folder made
-  // The folder next: an unwritable output place fails before minutes of loading and building.
+  // Every config error before the folder: a kernel larger than its input, a layer too large, a
+  // probe that does not apply, ... (an unwritable output place is found after the data is read).
+  Experiment e = build_experiment(config);
+  check_trainable(e);
   const io::RunFolder folder =
       options.run_dir.empty() ? io::RunFolder::create(config.out, config.name) : io::RunFolder::create_new(options.run_dir);
+  const io::RunFolderLock lock(folder);
   io::write_file_atomically(folder.config().string(), io::to_toml(config));
-  Experiment e = build_experiment(config);
   return train_in(folder, e, options, std::nullopt);
 }
 
 RunOutcome resume_experiment(const std::filesystem::path& dir, const RunOptions& options) {
   const io::RunFolder folder = io::RunFolder::open(dir);
-  const io::CheckpointState state = io::read_checkpoint_state(folder);
+  const io::RunFolderLock lock(folder);
+  const io::CheckpointState state = io::open_checkpoint(folder).value_or(io::CheckpointState{});
   Experiment e = build_experiment(io::load_config(folder.config()));
-  NNLAB_CHECK(state.epoch < e.config.train.epochs, ValueError, "run folder '{}': already trained for all {} epochs",
+  // Asking for more than the run can do is a usage error (exit 2), like a bad config key.
+  NNLAB_CHECK(state.epoch < e.config.train.epochs, ConfigError, "run folder '{}': already trained for all {} epochs",
               dir.string(), e.config.train.epochs);
-  NNLAB_CHECK(options.until_epoch == 0 || options.until_epoch > state.epoch, ValueError,
+  NNLAB_CHECK(options.until_epoch == 0 || options.until_epoch > state.epoch, ConfigError,
               "--until-epoch {}: run folder '{}' has already trained {} epochs", options.until_epoch, dir.string(),
               state.epoch);
   return train_in(folder, e, options, state);

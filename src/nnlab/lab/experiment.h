@@ -21,6 +21,9 @@ struct RunOptions {
   std::string command;               // the command line as typed, for run.json ("how to reproduce")
   std::filesystem::path run_dir;     // set: the run folder itself, created new (a sweep's trial)
   std::int64_t until_epoch = 0;      // > 0: pause after this epoch with a checkpoint (a sweep's rung)
+  // Ctrl-C and SIGTERM end training between two steps (StopReason::interrupted), with the logs,
+  // the last checkpoint and summary.json in place, instead of killing the process.
+  bool stop_on_interrupt = false;
 };
 
 // An experiment's parts, built but not trained (`nnlab info`, `nnlab eval`).
@@ -41,15 +44,19 @@ std::string model_summary(const Experiment& e);
 struct RunOutcome {
   std::filesystem::path folder;
   train::TrainResult result;
+  std::int64_t checkpoint_epoch = 0;  // the epoch of the run's last checkpoint (0: none)
   std::int64_t parameters = 0;
   std::int64_t train_examples = 0, val_examples = 0, test_examples = 0;
 };
 
-// Trains `config` in a new run folder under config.out (or in options.run_dir).
+// Trains `config` in a new run folder under config.out (or in options.run_dir). The data, the
+// model and everything else the config decides are built first: a ConfigError comes before the
+// folder is created.
 RunOutcome run_experiment(const io::ExperimentConfig& config, const RunOptions& options);
 
-// Continues the run in `folder` from its last checkpoint (state.json), appending to its logs.
-// Throws IoError if the folder holds no checkpoint.
+// Continues the run in `folder` from its last checkpoint (state.json), appending to its logs; a
+// run stopped before its first checkpoint starts again from epoch 1. Holding the folder's lock
+// while it writes, it refuses a folder another process is writing.
 RunOutcome resume_experiment(const std::filesystem::path& folder, const RunOptions& options);
 
 }  // namespace nnlab::lab

@@ -3,6 +3,7 @@
 // read -> keep classes -> hold out -> limit -> random labels -> resize -> normalise -> dtype.
 #include "nnlab/lab/experiment_data.h"
 
+#include <array>
 #include <cstdlib>
 #include <filesystem>
 #include <string_view>
@@ -11,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "nnlab/core/check.h"
+#include "nnlab/core/checked_arithmetic.h"
 #include "nnlab/data/cifar.h"
 #include "nnlab/data/class_filter.h"
 #include "nnlab/data/csv_file.h"
@@ -21,6 +23,7 @@
 #include "nnlab/data/split.h"
 #include "nnlab/data/synthetic.h"
 #include "nnlab/data/transforms.h"
+#include "nnlab/lab/experiment_model.h"
 #include "nnlab/tensor/copy.h"
 
 namespace nnlab::lab {
@@ -137,6 +140,18 @@ data::Dataset keep_classes(const data::Dataset& dataset, const std::vector<std::
   }
 }
 
+// data.image_size's resized images, `count` of `channels` channels in one tensor, refused before
+// they are made when they would pass kMaxTensorElements.
+void check_image_size(const io::DataConfig& c, std::int64_t count, std::int64_t channels) {
+  const std::optional<std::int64_t> elements =
+      checked_product(std::array<std::int64_t, 4>{count, channels, c.image_size, c.image_size});
+  NNLAB_CHECK(elements && *elements <= kMaxTensorElements, ConfigError,
+              "[data] image_size: expected at most 2^34 elements (64 GiB of float32) per tensor, got {} image(s) of "
+              "{} x {} x {} ({} elements)",
+              count, channels, c.image_size, c.image_size,
+              elements ? fmt::format("{}", *elements) : std::string("more than 2^63 - 1"));
+}
+
 // data.image_size for every image dataset, after the rows are chosen (fewer images to resize)
 // and before normalisation. image-folder's images were resized as they were decoded.
 void resize_splits(data::Splits& splits, const io::DataConfig& c) {
@@ -148,6 +163,7 @@ void resize_splits(data::Splits& splits, const io::DataConfig& c) {
   for (data::Dataset* split : {&splits.train, &splits.val, &splits.test}) {
     if (split->size() == 0) continue;
     const Tensor& images = split->inputs;
+    check_image_size(c, split->size(), images.size(1));
     if (images.size(2) != c.image_size || images.size(3) != c.image_size) {
       split->inputs = data::resize_images(images, c.image_size, c.image_size);
     }
@@ -175,6 +191,7 @@ void convert(data::Dataset& dataset, DType dtype) {
 
 ExperimentData load_experiment_data(const io::DataConfig& c, std::uint64_t seed, DType dtype) {
   check_experiment_data(c);  // a missing file named with where to get it, before minutes of reading
+  if (c.image_size > 0) check_image_size(c, /*count=*/1, /*channels=*/3);  // one colour image, before any is read
   Source source = read_source(c, seed);
   if (!c.keep_classes.empty()) {
     source.train = keep_classes(source.train, c.keep_classes);

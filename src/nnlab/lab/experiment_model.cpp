@@ -5,6 +5,7 @@
 
 #include "nnlab/autograd/grad_mode.h"
 #include "nnlab/core/check.h"
+#include "nnlab/core/checked_arithmetic.h"
 #include "nnlab/io/checkpoint.h"
 #include "nnlab/nn/activations.h"
 #include "nnlab/nn/batch_norm.h"
@@ -16,6 +17,8 @@
 #include "nnlab/nn/linear.h"
 #include "nnlab/nn/pool.h"
 #include "nnlab/nn/resnet.h"
+#include "nnlab/ops/conv.h"
+#include "nnlab/ops/pool.h"
 
 namespace nnlab::lab {
 namespace {
@@ -38,13 +41,40 @@ void freeze(nn::Module& model, const std::string& prefix) {
   }
 }
 
+// A tensor the config asks for, refused before it is allocated when it passes kMaxTensorElements.
+// `key` names the config key that sized it ("" where the caller's message adds it).
+void check_size(const std::string& key, const std::string& what, const Shape& shape) {
+  const std::optional<std::int64_t> elements = checked_product(shape.span());
+  if (elements && *elements <= kMaxTensorElements) return;
+  throw ConfigError(
+      fmt::format("{}expected at most 2^34 elements (64 GiB of float32) per tensor, got {} of shape {} "
+                  "({} elements)",
+                  key.empty() ? key : key + ": ", what, shape,
+                  elements ? fmt::format("{}", *elements) : std::string("more than 2^63 - 1")));
+}
+
+// An MLP's weights and one batch's outputs, layer by layer, before any is allocated.
+void check_mlp_sizes(const io::ModelConfig& c, std::int64_t in, const std::vector<std::int64_t>& hidden,
+                     std::int64_t outputs, std::int64_t batch) {
+  std::string key = "[data]";  // without hidden layers, both sizes of the output layer come from the data
+  for (std::size_t i = 0; i < hidden.size(); ++i) {
+    key = c.depth > 0 ? std::string("[model] width") : fmt::format("[model] hidden[{}]", i);
+    check_size(key, "a Linear weight", Shape{hidden[i], in});
+    check_size(key, fmt::format("the output for a batch of {}", batch), Shape{batch, hidden[i]});
+    in = hidden[i];
+  }
+  check_size(key, "the output layer's weight", Shape{outputs, in});
+}
+
 // Flatten, then the MLP's layers: torch's nn.Sequential(nn.Flatten(), nn.Linear(...), ...),
 // so parameter names read "1.weight", "1.bias", ... whatever the input's rank.
 std::shared_ptr<nn::Sequential> mlp(const io::ModelConfig& c, const Shape& example_shape, std::int64_t outputs,
-                                    Rng& rng) {
+                                    std::int64_t batch, Rng& rng) {
   const bool logistic = c.type == "logistic";
+  const std::vector<std::int64_t> hidden = logistic ? std::vector<std::int64_t>{} : c.hidden;
+  check_mlp_sizes(c, example_shape.numel(), hidden, outputs, batch);
   const auto layers = nn::mlp({.in_features = example_shape.numel(),
-                               .hidden = logistic ? std::vector<std::int64_t>{} : c.hidden,
+                               .hidden = hidden,
                                .out_features = outputs,
                                .activation = c.activation,
                                .batchnorm = c.batchnorm && !logistic,
@@ -102,6 +132,35 @@ std::shared_ptr<nn::Module> make_layer(const io::LayerConfig& l, const Shape& in
   return nn::make_activation(l.type);
 }
 
+// The weight a conv or linear layer would allocate for inputs of shape `in` (batch dim included);
+// a layer that cannot take such inputs is left to make_layer's checks.
+void check_weight(const io::LayerConfig& l, const Shape& in) {
+  if (l.type == "conv" && in.rank() == 4 && l.groups > 0 && in[1] % l.groups == 0) {
+    check_size("", "a Conv2d weight", Shape{l.out, in[1] / l.groups, l.kernel, l.kernel});
+  } else if (l.type == "linear" && in.rank() == 2) {
+    check_size("", "a Linear weight", Shape{l.out, in[1]});
+  }
+}
+
+// The shape `layer` (made from `l`) gives for inputs of shape `in`, worked out without running it;
+// layers that keep their input's number of elements give `in`.
+Shape output_shape(const io::LayerConfig& l, const nn::Module& layer, const Shape& in) {
+  if (l.type == "conv") {
+    const auto& conv = dynamic_cast<const nn::Conv2d&>(layer);
+    const nn::Conv2dOptions& o = conv.options();
+    return ops::conv2d_output_shape(
+        in, conv.weight().shape(),
+        {.stride = o.stride, .padding = o.padding, .dilation = o.dilation, .groups = o.groups});
+  }
+  if (l.type == "maxpool" || l.type == "avgpool") {
+    return ops::pool2d_output_shape(in, l.kernel, l.stride == 0 ? std::nullopt : std::optional<ops::Size2d>(l.stride),
+                                    l.padding);
+  }
+  if (l.type == "adaptive_avgpool") return ops::adaptive_avg_pool2d_output_shape(in, l.size);
+  if (l.type == "linear") return {in[0], l.out};
+  return in;
+}
+
 // The activation after layer i (for Kaiming gains), or "" if none follows directly.
 std::string activation_after(const std::vector<io::LayerConfig>& layers, std::size_t i) {
   if (i + 1 >= layers.size()) return "";
@@ -113,7 +172,7 @@ std::string activation_after(const std::vector<io::LayerConfig>& layers, std::si
 // passing a one-example batch of zeros through the layers before it, so that a mistake (an
 // image too small for a kernel, a linear without a flatten) is reported at its layer.
 std::shared_ptr<nn::Sequential> cnn(const io::ModelConfig& c, const Shape& example_shape, std::int64_t outputs,
-                                    Rng& rng) {
+                                    std::int64_t batch, Rng& rng) {
   auto model = std::make_shared<nn::Sequential>();
   const DType dtype = model_dtype(c);
   std::vector<std::int64_t> first{1};
@@ -123,7 +182,12 @@ std::shared_ptr<nn::Sequential> cnn(const io::ModelConfig& c, const Shape& examp
   for (std::size_t i = 0; i < c.layers.size(); ++i) {
     const io::LayerConfig& spec = c.layers[i];
     try {
+      check_weight(spec, probe.shape());
       auto layer = make_layer(spec, probe.shape(), dtype, rng);
+      // Checked before the probe runs: a kernel larger than its input, or an output too large.
+      Shape out = output_shape(spec, *layer, probe.shape());
+      out[0] = batch;
+      check_size("", fmt::format("its output for a batch of {}", batch), out);
       nn::init::scheme_(*layer, c.init, activation_after(c.layers, i), rng);
       layer->eval();  // the probe must not move BatchNorm's running statistics
       probe = layer->forward(probe);
@@ -164,19 +228,20 @@ std::shared_ptr<nn::Module> resnet(const io::ModelConfig& c, const Shape& exampl
 DType model_dtype(const io::ModelConfig& config) { return config.dtype == "float64" ? DType::f64 : DType::f32; }
 
 std::shared_ptr<nn::Module> build_model(const io::ModelConfig& c, const Shape& example_shape, std::int64_t outputs,
-                                        Rng& rng) {
+                                        Rng& rng, std::int64_t batch) {
   std::shared_ptr<nn::Module> model;
   if (c.type == "mlp" || c.type == "logistic") {
-    model = mlp(c, example_shape, outputs, rng);
+    model = mlp(c, example_shape, outputs, batch, rng);
   } else if (c.type == "perceptron") {
     // Flattened images, zero-initialised scores x Wᵀ + b: trained with loss "perceptron", SGD,
     // lr 1 and batch 1, the mistake-driven perceptron rule (E1).
+    check_size("[data]", "the perceptron's weight", Shape{outputs, example_shape.numel()});
     auto sequential = std::make_shared<nn::Sequential>();
     sequential->push_back(std::make_shared<nn::Flatten>());
     sequential->push_back(std::make_shared<nn::Perceptron>(example_shape.numel(), outputs, model_dtype(c)));
     model = sequential;
   } else if (c.type == "cnn") {
-    model = cnn(c, example_shape, outputs, rng);
+    model = cnn(c, example_shape, outputs, batch, rng);
   } else if (c.type == "resnet18" || c.type == "resnet34") {
     model = resnet(c, example_shape, outputs, rng);
   } else {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <limits>
 #include <map>
 
@@ -10,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "nnlab/io/metrics_log.h"
+#include "nnlab/report/report_inputs.h"
 
 namespace nnlab::lab {
 namespace {
@@ -41,8 +41,8 @@ TrialNumbers read_trial(const std::filesystem::path& folder, const std::vector<s
   const std::vector<train::ScalarRecord> epoch_seconds = records.series("time/epoch_seconds");
   if (!epoch_seconds.empty()) numbers.seconds = 0.0;
   for (const auto& r : epoch_seconds) numbers.seconds += r.value;
-  std::ifstream in(folder / "summary.json");
-  const auto summary = nlohmann::json::parse(in, nullptr, false);
+  const auto summary =
+      nlohmann::json::parse(report::read_optional_file(folder / "summary.json").value_or(""), nullptr, false);
   if (summary.is_object()) {
     const double epochs = summary.value("epochs_completed", 0.0);
     if (epochs > 0) numbers.steps_per_epoch = summary.value("steps", 0.0) / epochs;

@@ -2,16 +2,18 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <limits>
+#include <optional>
 #include <sstream>
 #include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "nnlab/io/run_folder.h"
+#include "nnlab/core/input_file.h"
 #include "nnlab/io/metrics_log.h"
+#include "nnlab/io/run_folder.h"
+#include "nnlab/report/report_inputs.h"
 
 namespace nnlab::lab {
 namespace {
@@ -26,27 +28,34 @@ TrialStatus status_from_name(const std::string& name) {
 }
 
 Json read_json(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  return in ? Json::parse(in, nullptr, false) : Json();
+  const std::optional<std::string> text = report::read_optional_file(path);
+  return text ? Json::parse(*text, nullptr, false) : Json();
+}
+
+// Calls fn(line) for each line of a file the sweep wrote; none when it is missing. Something
+// other than a regular file in its place (a FIFO) is an IoError naming it, not a wait.
+template <typename Fn>
+void for_each_line_of(const std::filesystem::path& path, Fn fn) {
+  if (not_a_regular_file(path) == "no such file") return;
+  InputFile in(path, {.where = "sweep"});
+  in.for_each_line([&](std::string_view line, std::int64_t) { fn(line); });
 }
 
 std::string last_line(const std::filesystem::path& log) {
-  std::ifstream in(log);
-  std::string line, last;
-  while (std::getline(in, line)) {
+  std::string last;
+  for_each_line_of(log, [&](std::string_view line) {
     if (!line.empty()) last = line;
-  }
+  });
   return last;
 }
 
 // Every whole line of journal.jsonl that names a trial (a line cut short by a crash is skipped).
 std::vector<Json> journal_entries(const std::filesystem::path& sweep_dir) {
   std::vector<Json> entries;
-  std::ifstream journal(sweep_dir / "journal.jsonl");
-  for (std::string line; std::getline(journal, line);) {
+  for_each_line_of(sweep_dir / "journal.jsonl", [&](std::string_view line) {
     Json entry = Json::parse(line, nullptr, false);
     if (entry.is_object() && entry.contains("trial")) entries.push_back(std::move(entry));
-  }
+  });
   return entries;
 }
 

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
-#include <fstream>
 #include <functional>
 #include <optional>
 #include <string>
@@ -18,6 +17,7 @@
 
 #include "nnlab/core/check.h"
 #include "nnlab/io/metrics_log.h"
+#include "nnlab/report/report_inputs.h"
 
 namespace nnlab::lab {
 namespace {
@@ -45,8 +45,8 @@ std::optional<double> modified_secs(const std::filesystem::path& path) {
 
 // run.json's "started" ("2024-05-01T12:34:56Z", UTC) in seconds since the epoch.
 std::optional<double> run_json_started(const std::filesystem::path& folder) {
-  std::ifstream in(folder / "run.json");
-  const nlohmann::json run = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  const nlohmann::json run = nlohmann::json::parse(report::read_optional_file(folder / "run.json").value_or(""),
+                                                   nullptr, /*allow_exceptions=*/false);
   if (!run.is_object() || !run.contains("started") || !run["started"].is_string()) return std::nullopt;
   const std::string text = run["started"].get<std::string>();
   std::tm utc{};

@@ -28,4 +28,8 @@ struct Conv2dParams {
 Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias = Tensor(),
               const Conv2dParams& params = {});
 
+// The shape conv2d returns for an input and a weight of these shapes, checked as conv2d checks
+// them, without allocating anything (a model's shapes worked out before it is built).
+Shape conv2d_output_shape(const Shape& input, const Shape& weight, const Conv2dParams& params = {});
+
 }  // namespace nnlab::ops

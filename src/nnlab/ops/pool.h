@@ -25,6 +25,11 @@ Tensor max_pool2d(const Tensor& input, Size2d kernel_size, std::optional<Size2d>
 Tensor avg_pool2d(const Tensor& input, Size2d kernel_size, std::optional<Size2d> stride = std::nullopt,
                   Size2d padding = 0);
 
+// The shape max_pool2d and avg_pool2d return for an input of shape `input`, checked as they check
+// it, without allocating anything (a model's shapes worked out before it is built).
+Shape pool2d_output_shape(const Shape& input, Size2d kernel_size, std::optional<Size2d> stride = std::nullopt,
+                          Size2d padding = 0);
+
 // input (N, C, H, W) -> (N, C, output_size.h, output_size.w) (or 3-D alike): output row i
 // averages input rows [floor(i·H / H_out), ceil((i + 1)·H / H_out)), and likewise for columns.
 // output_size may exceed the input (windows then repeat). Throws ShapeError for a rank other
@@ -34,5 +39,7 @@ Tensor adaptive_avg_pool2d(const Tensor& input, Size2d output_size);
 inline Tensor adaptive_avg_pool2d(const Tensor& input, std::int64_t out_h, std::int64_t out_w) {
   return adaptive_avg_pool2d(input, Size2d(out_h, out_w));
 }
+// The shape adaptive_avg_pool2d returns for an input of shape `input`, checked alike.
+Shape adaptive_avg_pool2d_output_shape(const Shape& input, Size2d output_size);
 
 }  // namespace nnlab::ops

@@ -1,12 +1,12 @@
 #include "nnlab/report/report_inputs.h"
 
 #include <algorithm>
-#include <fstream>
 #include <iterator>
 #include <regex>
 #include <sstream>
 
 #include "nnlab/core/check.h"
+#include "nnlab/core/input_file.h"
 #include "nnlab/io/run_folder.h"
 
 namespace nnlab::report {
@@ -39,11 +39,12 @@ std::string folder_name(const fs::path& dir) {
 }
 
 std::optional<std::string> read_optional_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  if (not_a_regular_file(path)) return std::nullopt;  // a FIFO or device in a run folder is not waited on
+  try {
+    return read_input_file(path, {.where = "report", .max_bytes = kMaxReportInputBytes});
+  } catch (const Error&) {
+    return std::nullopt;
+  }
 }
 
 std::vector<PlotFile> read_plot_files(const fs::path& plots_dir) {

@@ -2,6 +2,7 @@
 // Everything report.html shows, read from a run folder alone (never from live objects), so the
 // report can be rebuilt for any run, finished or still training. Every file but config.toml may
 // be missing; a missing file reads as empty, and a JSON file that does not parse keeps its error.
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -39,7 +40,11 @@ struct ReportInputs {
 // The name of the folder `dir` (its last component, also when written with a trailing '/').
 std::string folder_name(const std::filesystem::path& dir);
 
-// A whole file's bytes; nothing when it is missing or cannot be read.
+// The largest file read_optional_file reads (run folders hold configs, logs and plots).
+constexpr std::uint64_t kMaxReportInputBytes = std::uint64_t{256} << 20;
+
+// A whole file's bytes; nothing when it is missing, is not a regular file (a FIFO, a device),
+// is larger than kMaxReportInputBytes or cannot be read.
 std::optional<std::string> read_optional_file(const std::filesystem::path& path);
 
 // The *.png files of `plots_dir`, sorted by file name; none when the folder is missing.

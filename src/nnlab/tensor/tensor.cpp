@@ -1,7 +1,9 @@
 #include "nnlab/tensor/tensor.h"
 
 #include <cstring>
+#include <limits>
 
+#include "nnlab/core/allocator.h"
 #include "nnlab/core/check.h"
 #include "nnlab/core/strided_loop.h"
 #include "nnlab/tensor/print.h"
@@ -34,7 +36,17 @@ Tensor Tensor::empty(const Shape& shape, DType dtype) {
     NNLAB_CHECK(size >= 0, ShapeError, "Tensor::empty: sizes must be non-negative, got {}", shape);
   }
   auto impl = make_intrusive<TensorImpl>();
-  impl->storage = Storage::allocate(static_cast<std::size_t>(shape.numel()) * dtype_size(dtype));
+  // numel() checks its own overflow; bytes past 2^64 become the largest size_t, which the
+  // allocator refuses (it takes at most kMaxBlockBytes) as "2^64 bytes or more".
+  std::size_t bytes = 0;
+  if (__builtin_mul_overflow(static_cast<std::size_t>(shape.numel()), dtype_size(dtype), &bytes)) {
+    bytes = std::numeric_limits<std::size_t>::max();
+  }
+  try {
+    impl->storage = Storage::allocate(bytes);
+  } catch (const memory::OutOfMemory& e) {
+    throw memory::OutOfMemory(e.bytes(), fmt::format("a {} tensor of shape {}", dtype, shape));
+  }
   impl->shape = shape;
   set_contiguous_strides(shape, impl->strides);
   impl->dtype = dtype;

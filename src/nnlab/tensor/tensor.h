@@ -36,6 +36,8 @@ class Tensor {
   explicit Tensor(IntrusivePtr<TensorImpl> impl) : impl_(std::move(impl)) {}
 
   // --- creation (uninitialised, filled, or from values) ---
+  // Throw ShapeError for a negative size or a shape of more than 2^63 - 1 elements, and
+  // memory::OutOfMemory (a std::bad_alloc) naming the dtype and shape when memory runs out.
   static Tensor empty(const Shape& shape, DType dtype = DType::f32);
   static Tensor zeros(const Shape& shape, DType dtype = DType::f32);
   static Tensor ones(const Shape& shape, DType dtype = DType::f32);

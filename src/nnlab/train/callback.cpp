@@ -22,6 +22,7 @@ std::string_view to_string(StopReason reason) {
     case StopReason::early_stopping: return "early_stopping";
     case StopReason::non_finite_loss: return "non_finite_loss";
     case StopReason::paused: return "paused";
+    case StopReason::interrupted: return "interrupted";
   }
   return "unknown";
 }

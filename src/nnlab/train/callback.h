@@ -46,9 +46,10 @@ enum class StopReason {
   completed,       // every epoch ran
   early_stopping,  // no better validation loss for `early_stopping` epochs
   non_finite_loss,  // the loss became NaN or infinite: the run diverged
-  paused           // stopped as asked after an epoch before the last; `nnlab resume` continues
+  paused,          // stopped as asked after an epoch before the last; `nnlab resume` continues
+  interrupted      // Ctrl-C or SIGTERM: the epoch in progress is dropped; `nnlab resume` continues
 };
-// "completed", "early_stopping", "non_finite_loss", "paused": the names summary.json uses.
+// "completed", "early_stopping", "non_finite_loss", "paused", "interrupted": the names summary.json uses.
 std::string_view to_string(StopReason reason);
 
 struct TrainResult {

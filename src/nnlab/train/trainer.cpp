@@ -1,6 +1,7 @@
 #include "nnlab/train/trainer.h"
 
 #include <chrono>
+#include <csignal>
 #include <cmath>
 #include <limits>
 #include <utility>
@@ -8,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "nnlab/core/check.h"
+#include "nnlab/core/interrupt.h"
 #include "nnlab/optim/clip.h"
 #include "nnlab/train/evaluate.h"
 
@@ -48,6 +50,13 @@ bool Trainer::train_epoch(data::DataLoader& loader, std::int64_t epoch, EpochMet
   double loss_sum = 0.0;
   std::int64_t correct = 0, seen = 0, index = 0;
   for (const data::Batch& batch : loader) {
+    if (interrupt_requested()) {  // between steps: the model and optimiser are never left half-updated
+      result_.stop_reason = StopReason::interrupted;
+      result_.message = fmt::format("interrupted by {} in epoch {}, after batch {} of {}",
+                                    interrupt_signal() == SIGTERM ? "SIGTERM" : "SIGINT (Ctrl-C)", epoch, index,
+                                    batches);
+      return false;
+    }
     const Tensor outputs = model_(batch.inputs);
     const Tensor loss = objective_.loss(outputs, batch.targets);
     const double value = loss.item();

@@ -214,9 +214,14 @@ constexpr int fold_lane(int lane, int group, int width, int half) {
 
 template <typename T, int Group, std::size_t... Lane>
 NNLAB_GEMM_INLINE Vec<T> fold_pair(Vec<T> p, Vec<T> q, std::index_sequence<Lane...>) {
+#if defined(__clang__)  // clang has no __builtin_shuffle; its shufflevector takes the lanes as constants
+  return __builtin_shufflevector(p, q, fold_lane(Lane, Group, kWidth<T>, 0)...) +
+         __builtin_shufflevector(p, q, fold_lane(Lane, Group, kWidth<T>, 1)...);
+#else
   const Mask<T> low = {fold_lane(Lane, Group, kWidth<T>, 0)...};
   const Mask<T> high = {fold_lane(Lane, Group, kWidth<T>, 1)...};
   return __builtin_shuffle(p, q, low) + __builtin_shuffle(p, q, high);
+#endif
 }
 
 // acc[0] lane s = the sum of the lanes of acc[s], for s < V (acc[1 ..] are clobbered).

@@ -103,7 +103,7 @@ using FastIndex = std::conditional_t<sizeof(T) == 4, std::int32_t, std::int64_t>
 // columns q, q + kStride, ... of every row, rows ceil(W / kStride) long, the phases one after
 // another. Then each tap of a row of stride-kStride windows reads a unit-stride run.
 template <std::int64_t kStride, typename T>
-NNLAB_ISA_CLONES void split_columns(const T* __restrict xp, std::int64_t in_h, std::int64_t in_w,
+NNLAB_ISA_CLONES_TEMPLATE void split_columns(const T* __restrict xp, std::int64_t in_h, std::int64_t in_w,
                                     T* __restrict phases) {
   const std::int64_t run = (in_w + kStride - 1) / kStride, phase_size = in_h * run;
   if (in_w % kStride == 0) {  // rows hold whole groups: one flat loop over the plane
@@ -138,7 +138,7 @@ Interior interior_columns(const Pool2dGeometry& g) {
 // with calls to max_row_scan here, GCC 12 put no vzeroupper in the clones at all, and the SSE
 // code run after them (max_backward_typed's scatter) was 2.5x slower with dirty upper halves.
 template <std::int64_t kStride, typename T>
-NNLAB_ISA_CLONES void max_plane_interior(const Pool2dGeometry& g, Interior interior, const T* __restrict columns,
+NNLAB_ISA_CLONES_TEMPLATE void max_plane_interior(const Pool2dGeometry& g, Interior interior, const T* __restrict columns,
                                          T* __restrict out, std::int64_t* __restrict indices) {
   using Index = FastIndex<T>;
   const std::int64_t in_h = g.in_h, in_w = g.in_w, kernel_w = g.kernel_w, pad_w = g.pad_w, out_w = g.out_w;
@@ -188,7 +188,7 @@ NNLAB_ISA_CLONES void max_plane_interior(const Pool2dGeometry& g, Interior inter
 // blocks however short its rows (W5's last pool has 3 a row). `window_index` (OH·OW): the index
 // of each window's top-left pixel; `taps` (4·OH·OW): scratch. Same scan order as max_row_scan.
 template <typename T>
-NNLAB_ISA_CLONES void max_plane_2x2(const Pool2dGeometry& g, const T* __restrict xp,
+NNLAB_ISA_CLONES_TEMPLATE void max_plane_2x2(const Pool2dGeometry& g, const T* __restrict xp,
                                     const FastIndex<T>* __restrict window_index, T* __restrict taps, T* __restrict out,
                                     std::int64_t* __restrict indices) {
   using Index = FastIndex<T>;

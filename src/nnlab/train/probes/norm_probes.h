@@ -38,7 +38,6 @@ class WeightNormProbe final : public Callback {
   void record(std::int64_t epoch, std::int64_t step) const;
   const MetricsStream& stream_;
   const nn::Module& model_;
-  std::int64_t first_step_ = 0;
 };
 
 }  // namespace nnlab::train
