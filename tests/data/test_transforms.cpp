@@ -140,8 +140,10 @@ TEST(Transforms, PaddingsAndShiftsNearInt64AreRefused) {
                                 "random_crop: padding must leave padded images of at most 2^63 - 1 pixels a side, got "
                                 "9223372036854775807 for images [1, 1, 2, 3]");
   expect_throw_with<ValueError>([&] { random_translation(tiny_images(1), kMax, rng); },
-                                "random_translation: max_shift must be <= 2^62, got 9223372036854775807");
-  const Tensor shifted = random_translation(tiny_images(1), std::int64_t{1} << 62, rng);  // the largest shift works
+                                "random_translation: max_shift must be < 2^62, got 9223372036854775807");
+  expect_throw_with<ValueError>([&] { random_translation(tiny_images(1), std::int64_t{1} << 62, rng); },
+                                "random_translation: max_shift must be < 2^62, got 4611686018427387904");
+  const Tensor shifted = random_translation(tiny_images(1), (std::int64_t{1} << 62) - 1, rng);  // the largest shift works
   EXPECT_EQ(shifted.shape(), tiny_images(1).shape());
 }
 

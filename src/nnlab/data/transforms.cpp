@@ -111,7 +111,7 @@ Tensor random_translation(const Tensor& images, std::int64_t max_shift, Rng& rng
   const Dims d = check_images(images, "random_translation");
   NNLAB_CHECK(max_shift >= 0, ValueError, "random_translation: max_shift must be >= 0, got {}", max_shift);
   // 2·max_shift + 1 shifts to choose from must fit in int64.
-  NNLAB_CHECK(max_shift <= std::int64_t{1} << 62, ValueError, "random_translation: max_shift must be <= 2^62, got {}",
+  NNLAB_CHECK(max_shift < std::int64_t{1} << 62, ValueError, "random_translation: max_shift must be < 2^62, got {}",
               max_shift);
   const Tensor in = contiguous(images);
   Tensor out = Tensor::empty(in.shape(), in.dtype());
