@@ -192,6 +192,12 @@ TEST(CliBaseline, RefusesBadValuesAndDataBeforeAnyWork) {
   const std::string config = write_text(dir, "blobs.toml", kBlobs);
   expect_one_line_error(run_nnlab(dir, {"baseline", config, "--out", "out", "--set", "baseline.rounds=0"}),
                         {"--set baseline.rounds=0: [baseline] rounds: expected an integer >= 1, got 0"});
+  // XGBoost took max_depth = 2^63 - 1 for a string it could not parse, after the run folder was made.
+  expect_one_line_error(
+      run_nnlab(dir, {"baseline", config, "--out", "out", "--set", "baseline.max_depth=9223372036854775807"}),
+      {"[baseline] max_depth: expected an integer >= 1 and <= 2147483647, got 9223372036854775807"});
+  expect_one_line_error(run_nnlab(dir, {"baseline", config, "--out", "out", "--set", "baseline.threads=100000"}),
+                        {"[baseline] threads: expected an integer >= 0 and <= 4096, got 100000"});
   expect_one_line_error(run_nnlab(dir, {"baseline", config, "--out", "out", "--set", "baseline.method=trees"}),
                         {"[baseline] method: expected one of"});
   expect_one_line_error(run_nnlab(dir, {"baseline", config, "--out", "out", "--set", "optim.lrr=1"}),

@@ -4,6 +4,8 @@
 #include <fstream>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "nnlab/core/error.h"
 #include "nnlab/io/sweep_config.h"
 #include "nnlab/lab/sweep_plan.h"
@@ -123,6 +125,23 @@ TEST(SweepPlan, BadSweepsAreConfigErrorsNamingTheKey) {
                                  "[sweep] trial 'lr=-1,seed=5': --set optim.lr=-1: [optim] lr: expected a number > 0");
   std::ofstream(dir.file("plain.toml")) << kBase;
   expect_throw_with<ConfigError>([&] { io::load_sweep_file(dir.file("plain.toml")); }, "no [sweep] table");
+}
+
+TEST(SweepPlan, TooManyTrialsAreRefusedBeforeAnyIsPlanned) {
+  testing::TempDir dir;  // 2^63 - 1 random trials ran out of memory while planning
+  expect_throw_with<ConfigError>(
+      [&] { load(dir, "[sweep.random]\ntrials = 9223372036854775807\n\"optim.lr\" = { log_uniform = [0.01, 1] }\n"); },
+      "[sweep.random] trials: expected an integer from 1 to 100000, got 9223372036854775807");
+  std::string values = "[0.01";
+  for (int v = 2; v <= 20; ++v) values += fmt::format(", {}", v / 100.0);
+  values += "]";
+  const std::string grid = fmt::format(
+      "[sweep]\nseeds = 5\ngrid = {{ \"optim.lr\" = {0}, \"optim.momentum\" = {0}, \"optim.weight_decay\" = {0}, "
+      "\"train.label_smoothing\" = {0} }}\n",
+      values);
+  expect_throw_with<ConfigError>([&] { load(dir, grid); },
+                                 "[sweep] plans 20 optim.lr x 20 optim.momentum x 20 optim.weight_decay x 20 "
+                                 "train.label_smoothing x 5 seeds = more than 100000 trials, expected at most 100000");
 }
 
 TEST(SweepPlan, ErrorsInTheRestOfTheFileKeepTheirLineNumbers) {

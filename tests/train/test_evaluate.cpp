@@ -55,11 +55,11 @@ TEST(Objective, DefaultsFollowTheTaskAndRejectMismatches) {
   EXPECT_EQ(train::make_objective("auto", data::Task::regression, 0).name, "mse");
   EXPECT_FALSE(train::make_objective("l1", data::Task::regression, 0).classification);
   expect_throw_with<ConfigError>([] { train::make_objective("hinge", data::Task::classification, 3); },
-                                 "loss: expected one of auto, cross_entropy, mse, l1, bce, multi_margin, perceptron, got 'hinge'");
+                                 "[train] loss: expected one of auto, cross_entropy, mse, l1, bce, multi_margin, perceptron, got 'hinge'");
   expect_throw_with<ConfigError>([] { train::make_objective("l1", data::Task::classification, 3); },
-                                 "loss 'l1' needs a regression dataset");
+                                 "[train] loss 'l1' needs a regression dataset");
   expect_throw_with<ConfigError>([] { train::make_objective("cross_entropy", data::Task::regression, 0); },
-                                 "loss 'cross_entropy' needs a classification dataset");
+                                 "[train] loss 'cross_entropy' needs a classification dataset");
 }
 
 TEST(Objective, MseOnClassesComparesOutputsWithOneHotTargets) {

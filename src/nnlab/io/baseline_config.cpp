@@ -44,18 +44,18 @@ constexpr std::string_view kMethods[] = {"boosted_trees", "logistic_features"};
 const BaselineKey kKeys[] = {
     {"method", at<&BaselineConfig::method>, schema::one_of(kMethods),
      "boosted_trees: XGBoost on the raw inputs; logistic_features: softmax regression on the model's features"},
-    {"rounds", at<&BaselineConfig::rounds>, schema::at_least(1), "boosted_trees: boosting rounds"},
-    {"max_depth", at<&BaselineConfig::max_depth>, schema::at_least(1), "boosted_trees: depth of each tree"},
+    {"rounds", at<&BaselineConfig::rounds>, schema::size_at_least(1), "boosted_trees: boosting rounds"},
+    {"max_depth", at<&BaselineConfig::max_depth>, schema::size_at_least(1), "boosted_trees: depth of each tree"},
     {"eta", at<&BaselineConfig::eta>, {.min = 0, .min_open = true, .max = 1}, "boosted_trees: learning rate"},
     {"subsample",
      at<&BaselineConfig::subsample>,
      {.min = 0, .min_open = true, .max = 1},
      "boosted_trees: fraction of the training rows each tree sees"},
-    {"threads", at<&BaselineConfig::threads>, schema::at_least(0),
+    {"threads", at<&BaselineConfig::threads>, schema::size_at_least(0, schema::kMaxThreads),
      "boosted_trees: XGBoost's threads (0: train.threads, else every core)"},
-    {"epochs", at<&BaselineConfig::epochs>, schema::at_least(1), "logistic_features: passes over the training rows"},
+    {"epochs", at<&BaselineConfig::epochs>, schema::size_at_least(1), "logistic_features: passes over the training rows"},
     {"lr", at<&BaselineConfig::lr>, schema::above(0), "logistic_features: Adam's learning rate"},
-    {"batch_size", at<&BaselineConfig::batch_size>, schema::at_least(1), "logistic_features: rows per Adam step"},
+    {"batch_size", at<&BaselineConfig::batch_size>, schema::size_at_least(1), "logistic_features: rows per Adam step"},
     {"weight_decay", at<&BaselineConfig::weight_decay>, schema::at_least(0), "logistic_features: Adam's L2 penalty"},
 };
 
@@ -136,6 +136,8 @@ class BaselineReader {
       const auto* value = node.as_integer();
       if (value == nullptr) wrong_type(node, label, expectation);
       if (!in_bounds(static_cast<double>(value->get()), rule)) out_of_range(node, label, expectation);
+      if (rule.size_cap > 0 && value->get() > rule.size_cap)
+        out_of_range(node, label, fmt::format("{} and <= {}", expectation, rule.size_cap));
       **integer = value->get();
     } else if (auto* const* number = std::get_if<double*>(&slot)) {
       if (!node.is_integer() && !node.is_floating_point()) wrong_type(node, label, expectation);

@@ -66,7 +66,6 @@ constexpr std::string_view kLayerTypes[] = {
 
 // Caps tighter than kMaxSize, where a size past them only costs time or memory for nothing.
 constexpr std::int64_t kMaxDepth = std::int64_t{1} << 16;  // model.depth: hidden layers
-constexpr std::int64_t kMaxThreads = 4096;                 // train.threads: OpenMP threads
 constexpr std::int64_t kMaxCells = 4096;                   // probes: decision grid side, histogram buckets
 // name: the run folder is <name>-YYYYmmdd-HHMMSS plus "-N" when that exists, and a file name
 // holds at most 255 bytes.

@@ -50,6 +50,8 @@ struct Rule {
 // than overflowing later. Sizes that make a tensor too large within the cap are refused where the
 // model and data are built (lab/experiment_model.h, kMaxTensorElements).
 constexpr std::int64_t kMaxSize = (std::int64_t{1} << 31) - 1;
+// Threads (train.threads, baseline.threads): far past any machine's cores.
+constexpr std::int64_t kMaxThreads = 4096;
 
 // A whole count a `count` rule allows: >= 1 and exact as an integer (at most 2^53).
 inline bool is_whole_count(const Rule& rule, double value) {

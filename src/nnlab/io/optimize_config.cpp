@@ -246,7 +246,8 @@ class OptimizeReader {
         config.minima = minima_of(value);
       } else if (name == "steps") {
         const auto* steps = value.as_integer();
-        if (steps == nullptr || steps->get() < 1) fail(where(value, "[function] steps: expected an integer >= 1"));
+        if (steps == nullptr || steps->get() < 1 || steps->get() > schema::kMaxSize)
+          fail(where(value, fmt::format("[function] steps: expected an integer from 1 to {}", schema::kMaxSize)));
         config.steps = steps->get();
       } else if (name == "window") {
         const std::vector<double> w =

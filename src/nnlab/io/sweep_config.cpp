@@ -260,8 +260,9 @@ class SweepReader {
       const toml::node& value = *value_at;
       if (key.str() == "trials") {
         const auto trials = value.value<std::int64_t>();
-        if (!value.is_integer() || !trials || *trials < 1)
-          fail(where(value, "[sweep.random] trials: expected an integer >= 1"));
+        if (!value.is_integer() || !trials || *trials < 1 || *trials > kMaxSweepTrials)
+          fail(where(value, fmt::format("[sweep.random] trials: expected an integer from 1 to {}, got {}",
+                                        kMaxSweepTrials, value_text(value))));
         search.trials = *trials;
       } else if (key.str() == "seed") {
         const auto seed = value.value<std::int64_t>();
@@ -279,6 +280,25 @@ class SweepReader {
 
   const std::string& source_;
 };
+
+// Variants x grid points x random draws x seeds, refused above kMaxSweepTrials before any is planned
+// (a grid of six 20-value lists is 64 million trials).
+void check_trial_count(const SweepFile& file) {
+  const SweepConfig& s = file.sweep;
+  std::vector<std::pair<std::string, std::int64_t>> factors;
+  if (!s.variants.empty()) factors.emplace_back("variants", static_cast<std::int64_t>(s.variants.size()));
+  for (const SweepAxis& axis : s.grid) factors.emplace_back(axis.key, static_cast<std::int64_t>(axis.values.size()));
+  if (s.random) factors.emplace_back("random trials", s.random->trials);
+  if (!s.seeds.empty()) factors.emplace_back("seeds", static_cast<std::int64_t>(s.seeds.size()));
+  std::int64_t trials = 1;
+  std::string product;
+  for (const auto& [what, count] : factors) {
+    trials = std::min(trials * count, kMaxSweepTrials + 1);  // a factor is below 2^32 (8 MiB configs): no overflow
+    product += fmt::format("{}{} {}", product.empty() ? "" : " x ", count, what);
+  }
+  NNLAB_CHECK(trials <= kMaxSweepTrials, ConfigError, "{}: [sweep] plans {} = more than {} trials, expected at most {}",
+              file.source, product, kMaxSweepTrials, kMaxSweepTrials);
+}
 
 }  // namespace
 
@@ -305,6 +325,7 @@ SweepFile parse_sweep_text(const std::string& text, const std::string& source,
   NNLAB_CHECK(
       !file.sweep.grid.empty() || !file.sweep.variants.empty() || file.sweep.random || file.sweep.seeds.size() > 1,
       ConfigError, "{}: [sweep] varies nothing: give a grid, variants, random trials or several seeds", file.source);
+  check_trial_count(file);
   file.base_text = without_table(text, "sweep");
   file.base = parse_config(file.base_text, file.source, overrides);
   NNLAB_CHECK(!file.sweep.prune || file.sweep.prune->rungs.back() < file.base.train.epochs, ConfigError,

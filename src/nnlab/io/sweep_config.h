@@ -64,6 +64,9 @@ struct PruneConfig {
   std::int64_t reduction_factor = 3;  // >= 2
 };
 
+// The most trials one sweep plans: each is a process and a run folder, and the plan is held whole.
+constexpr std::int64_t kMaxSweepTrials = 100'000;
+
 struct SweepConfig {
   std::vector<SweepAxis> grid{};  // in file order
   std::vector<SweepVariant> variants{};
@@ -85,7 +88,7 @@ struct SweepFile {
 
 // Reads `path`, takes its [sweep] table apart and checks it: every key must be a config key
 // (ConfigError naming the file, line and key, with a "did you mean"), every list non-empty,
-// every range valid; the rest is checked by parse_config with `overrides`. A file without
+// every range valid, at most kMaxSweepTrials trials; the rest is checked by parse_config with `overrides`. A file without
 // [sweep] is a ConfigError saying so. IoError when the file cannot be read.
 SweepFile load_sweep_file(const std::filesystem::path& path, const std::vector<std::string>& overrides = {});
 // The same for a file's text; `source` names it in errors.

@@ -20,12 +20,12 @@ Objective make_objective(const std::string& name, data::Task task, std::int64_t 
   const bool wants_classes =
       resolved == "cross_entropy" || resolved == "bce" || resolved == "multi_margin" || resolved == "perceptron";
   const bool wants_values = resolved == "mse" || resolved == "l1";
-  NNLAB_CHECK(wants_classes || wants_values, ConfigError, "loss: expected one of {}, got '{}'",
+  NNLAB_CHECK(wants_classes || wants_values, ConfigError, "[train] loss: expected one of {}, got '{}'",
               fmt::join(objective_names(), ", "), name);
   // mse also takes classes, as one-hot targets: least squares on them is E5's closed-form fit.
   const bool one_hot_mse = classification && resolved == "mse";
   NNLAB_CHECK(wants_classes == classification || one_hot_mse, ConfigError,
-              "loss '{}' needs a {} dataset, but the dataset is a {} task", resolved,
+              "[train] loss '{}' needs a {} dataset, but the dataset is a {} task", resolved,
               wants_classes ? "classification" : "regression", classification ? "classification" : "regression");
   Objective objective{.name = resolved, .loss = {}, .classification = classification};
   if (resolved == "cross_entropy") {
