@@ -31,8 +31,9 @@ if [ "${NNLAB_WITH_TORCH:-0}" = 1 ]; then
   packages+=(python3-torch python3-numpy libopenblas0-pthread)
 fi
 if [ "${NNLAB_WITH_FUZZ:-0}" = 1 ]; then
-  # `make fuzz`: clang, whose libFuzzer and sanitizer runtimes are in libclang-rt-14-dev (only
-  # recommended by clang, and recommends are not installed here), and clang's OpenMP runtime, libomp.
+  # `make fuzz` (CI runs it too): clang, whose libFuzzer and sanitizer runtimes are in
+  # libclang-rt-14-dev (only recommended by clang, and recommends are not installed here), and
+  # clang's OpenMP runtime, libomp.
   packages+=(clang libclang-rt-14-dev libomp-dev)
 fi
 
