@@ -14,7 +14,7 @@ W7 also runs a third side, reference/rosenbrock_numpy.py: the plain numpy loop w
 analytic gradient that a course writes. Without PyTorch (or numpy) the script says so and
 runs the sides it can. It also measures the machine's float32 GEMM peak (a large product through nnlab's gemm,
 which is oneDNN, and through torch) and prints each workload's achieved matrix-product
-FLOP/s as a fraction of it.
+FLOP/s as a fraction of it, and each side's peak resident memory per workload.
 
     compare.py [--workloads W1,W2] [--repeats 3] [--quick] [--out table.md]
 """
@@ -286,12 +286,37 @@ def table(args, results, peak):
         for key, by_impl in numpy_rows:
             nnlab, numpy_loop = median_rate(by_impl.get("nnlab", [])), median_rate(by_impl[NUMPY_LOOP])
             out.append(f"| {label(key)} | {fmt_rate(nnlab)} | {fmt_rate(numpy_loop)} | {fmt_ratio(nnlab, numpy_loop)} |")
+    out += memory_table(results)
     out += ["", "Every run (samples/s):", ""]
     for key, by_impl in results.items():
         runs = "; ".join(f"{impl}: " + ", ".join(f"{line['samples_per_s']:,.0f}" for line in lines)
                          for impl, lines in by_impl.items())
         out.append(f"- {label(key)}: {runs}")
     return "\n".join(out) + "\n"
+
+
+def median_field(lines, field):
+    values = [line[field] for line in lines if line.get(field) is not None]
+    return statistics.median(values) if values else None
+
+
+def fmt_mb(value):
+    return "-" if value is None else f"{value:,.0f}"
+
+
+def memory_table(results):
+    """Peak resident memory of each workload's process (VmHWM from the start of the variant, data
+    and model included), and the high-water mark of nnlab's caching allocator."""
+    out = ["", "Peak resident memory, MB (median of the runs; nnlab / torch: lower is better):", "",
+           "| workload | nnlab | torch tuned | nnlab / torch tuned | torch as-installed | nnlab allocator high-water |",
+           "|---|---:|---:|---:|---:|---:|"]
+    for key, by_impl in results.items():
+        nnlab, tuned, installed = (median_field(by_impl.get(impl, []), "peak_rss_mb") for impl in IMPLS)
+        held = median_field(by_impl.get("nnlab", []), "allocator_peak_mb")
+        ratio = "-" if nnlab is None or not tuned else f"{nnlab / tuned:.2f}"
+        out.append(f"| {label(key)} | {fmt_mb(nnlab)} | {fmt_mb(tuned)} | {ratio} | {fmt_mb(installed)} "
+                   f"| {fmt_mb(held)} |")
+    return out
 
 
 def parse_args():

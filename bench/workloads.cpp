@@ -10,9 +10,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <fstream>
 #include <string>
 #include <vector>
 
+#include "nnlab/core/allocator.h"
 #include "nnlab/core/parallel.h"
 #include "nnlab/core/rng.h"
 #include "nnlab/kernels/gemm.h"
@@ -104,18 +106,42 @@ std::string phases_json(const PhaseSeconds& phases) {
          ",\"backward\":" + json_number(phases.backward) + ",\"step\":" + json_number(phases.step) + "}";
 }
 
-void print_result(const Workload& workload, const Result& result, bool phases) {
+// Peak memory of one variant (data, model and training together), as bench/reference/workloads.py
+// measures PyTorch's: the kernel's resident high-water mark (VmHWM), restarted by writing 5 to
+// /proc/self/clear_refs, and the caching allocator's high-water mark of bytes held.
+struct PeakMemory {
+  double rss_mb = 0;
+  double allocator_mb = 0;
+};
+
+void start_peak_memory() {
+  memory::empty_cache();
+  memory::reset_peak_stats();
+  std::ofstream("/proc/self/clear_refs") << "5";
+}
+
+PeakMemory peak_memory() {
+  PeakMemory peak{.rss_mb = 0, .allocator_mb = static_cast<double>(memory::allocator_stats().peak_reserved_bytes) / 1e6};
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.starts_with("VmHWM:")) peak.rss_mb = std::atof(line.c_str() + 6) / 1e3;  // "VmHWM:  123456 kB"
+  }
+  return peak;
+}
+
+void print_result(const Workload& workload, const Result& result, const PeakMemory& peak, bool phases) {
   std::string variant;
   if (!result.variant.empty()) variant = ",\"variant\":\"" + result.variant + "\"";
   std::string phase_field;
   if (phases && result.phases) phase_field = ",\"phase_seconds\":" + phases_json(*result.phases);
   std::printf(
       "{\"workload\":\"%s\"%s,\"name\":\"%s\",\"impl\":\"nnlab\",\"batch\":%lld,\"steps\":%lld,\"samples\":%lld,"
-      "\"seconds\":%s,\"samples_per_s\":%s,\"final_loss\":%s,\"threads\":%d%s}\n",
+      "\"seconds\":%s,\"samples_per_s\":%s,\"final_loss\":%s,\"threads\":%d,\"peak_rss_mb\":%s,"
+      "\"allocator_peak_mb\":%s%s}\n",
       workload.id.c_str(), variant.c_str(), workload.name.c_str(), static_cast<long long>(result.batch),
       static_cast<long long>(result.steps), static_cast<long long>(result.samples), json_number(result.seconds).c_str(),
       json_number(static_cast<double>(result.samples) / result.seconds).c_str(), json_number(result.final_loss).c_str(),
-      num_threads(), phase_field.c_str());
+      num_threads(), json_number(peak.rss_mb).c_str(), json_number(peak.allocator_mb).c_str(), phase_field.c_str());
   std::fflush(stdout);
 }
 
@@ -166,10 +192,12 @@ int run(const Args& args) {
     variants = {only};
   }
   for (const std::string& variant : variants) {
+    start_peak_memory();
     Result result = found->run(variant, args.run);
+    const PeakMemory peak = peak_memory();
     if (result.variant.empty()) result.variant = variant;
-    print_result(*found, result, args.run.phases);
-    for (const Result& baseline : result.baseline) print_result(*found, baseline, args.run.phases);
+    print_result(*found, result, peak, args.run.phases);
+    for (const Result& baseline : result.baseline) print_result(*found, baseline, peak, args.run.phases);
   }
   return 0;
 }

@@ -261,6 +261,20 @@ def json_number(value):
     return value if math.isfinite(value) else None
 
 
+def start_peak_rss():
+    """Restarts the kernel's resident high-water mark (VmHWM), as bench_workloads does per variant."""
+    with open("/proc/self/clear_refs", "w") as clear_refs:
+        clear_refs.write("5")
+
+
+def peak_rss_mb():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1e3  # "VmHWM:  123456 kB"
+    return None
+
+
 def blas_library():
     """Which BLAS torch's CPU matrix products go through: "openblas", "mkl", "blis", or
     "reference" for netlib's libblas3 (unoptimised: some installs pick it by default)."""
@@ -317,13 +331,15 @@ def main():
             parser.error(f"workload {workload_id} has no variant '{only}' (known: {', '.join(variants)})")
         variants = [only]
     for variant in variants:
+        start_peak_rss()
         result = run(variant, args.steps, args.seed)
         line = dict(workload=workload_id)
         if variant:
             line["variant"] = variant
         line.update(name=name, impl="torch", batch=result["batch"], steps=result["steps"], samples=result["samples"],
                     seconds=result["seconds"], samples_per_s=result["samples"] / result["seconds"],
-                    final_loss=json_number(result["final_loss"]), threads=torch.get_num_threads(), blas=blas)
+                    final_loss=json_number(result["final_loss"]), threads=torch.get_num_threads(), blas=blas,
+                    peak_rss_mb=peak_rss_mb())
         print(json.dumps(line), flush=True)
     return 0
 

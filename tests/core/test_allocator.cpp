@@ -77,4 +77,30 @@ TEST(Allocator, EmptyCacheReleasesTheCallingThreadsBlocks) {
   EXPECT_EQ(memory::allocator_stats().cached_bytes, 0u);
 }
 
+// The high-water mark follows the bytes held from the system (in use or cached), by hand:
+// 1 MiB and 3 MiB are block sizes of their own (powers of two and three quarters of the next).
+TEST(Allocator, PeakReservedBytesIsTheHighWaterMarkOfTheBytesHeld) {
+  memory::empty_cache();
+  memory::reset_peak_stats();
+  const auto start = memory::allocator_stats();
+  EXPECT_EQ(start.peak_reserved_bytes, start.reserved_bytes);
+  EXPECT_EQ(start.cached_bytes, 0u);
+  constexpr std::uint64_t kMiB = 1 << 20;
+  void* a = memory::allocate(kMiB);
+  void* b = memory::allocate(3 * kMiB);
+  EXPECT_EQ(memory::allocator_stats().reserved_bytes, start.reserved_bytes + 4 * kMiB);
+  memory::deallocate(b, 3 * kMiB);  // cached: still held
+  EXPECT_EQ(memory::allocator_stats().reserved_bytes, start.reserved_bytes + 4 * kMiB);
+  void* again = memory::allocate(3 * kMiB);  // from the cache: no new bytes
+  memory::deallocate(again, 3 * kMiB);
+  memory::deallocate(a, kMiB);
+  memory::empty_cache();
+  const auto end = memory::allocator_stats();
+  EXPECT_EQ(end.reserved_bytes, start.reserved_bytes);
+  EXPECT_EQ(end.peak_reserved_bytes, start.reserved_bytes + 4 * kMiB);
+  EXPECT_EQ(end.system_bytes - start.system_bytes, 4 * kMiB);
+  memory::reset_peak_stats();
+  EXPECT_EQ(memory::allocator_stats().peak_reserved_bytes, end.reserved_bytes);
+}
+
 }  // namespace nnlab

@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <bit>
@@ -69,6 +70,8 @@ class CachingAllocator {
       }
       stats_.system_allocations += 1;
       stats_.system_bytes += cls.bytes;
+      stats_.reserved_bytes += cls.bytes;
+      stats_.peak_reserved_bytes = std::max(stats_.peak_reserved_bytes, stats_.reserved_bytes);
     }
     // posix_memalign, unlike aligned_alloc, takes sizes that are not a multiple of the alignment.
     const std::size_t alignment = cls.bytes >= kHugePage ? kHugePage : kAlignment;
@@ -77,6 +80,7 @@ class CachingAllocator {
       std::lock_guard lock(mutex_);
       stats_.system_allocations -= 1;  // counted above, but never obtained
       stats_.system_bytes -= cls.bytes;
+      stats_.reserved_bytes -= cls.bytes;
       throw OutOfMemory(bytes);
     }
     // Ask for huge pages where they fit: first touch then costs one fault per 2 MiB.
@@ -100,6 +104,11 @@ class CachingAllocator {
     return stats;
   }
 
+  void reset_peak_stats() {
+    std::lock_guard lock(mutex_);
+    stats_.peak_reserved_bytes = stats_.reserved_bytes;
+  }
+
   void empty_cache() {
     std::lock_guard lock(mutex_);
     if (!t_thread_cache_gone) {
@@ -114,6 +123,7 @@ class CachingAllocator {
       if (free_[index].empty()) continue;  // the top classes (sizes past 2^64) are never used
       for (void* block : free_[index]) std::free(block);
       cached_bytes_ -= free_[index].size() * class_bytes(index);
+      stats_.reserved_bytes -= free_[index].size() * class_bytes(index);
       free_[index].clear();
     }
   }
@@ -192,5 +202,6 @@ void* allocate(std::size_t bytes) { return instance().allocate(bytes); }
 void deallocate(void* block, std::size_t bytes) { instance().deallocate(block, bytes); }
 AllocatorStats allocator_stats() { return instance().stats(); }
 void empty_cache() { instance().empty_cache(); }
+void reset_peak_stats() { instance().reset_peak_stats(); }
 
 }  // namespace nnlab::memory

@@ -40,11 +40,15 @@ void* allocate(std::size_t bytes);
 void deallocate(void* block, std::size_t bytes);
 
 struct AllocatorStats {
-  std::uint64_t system_allocations = 0;  // blocks obtained from the system so far
-  std::uint64_t system_bytes = 0;        // bytes obtained from the system so far
-  std::uint64_t cached_bytes = 0;        // bytes sitting in free lists now
+  std::uint64_t system_allocations = 0;   // blocks obtained from the system so far
+  std::uint64_t system_bytes = 0;         // bytes obtained from the system so far
+  std::uint64_t cached_bytes = 0;         // bytes sitting in free lists now
+  std::uint64_t reserved_bytes = 0;       // bytes held from the system now: in use or cached
+  std::uint64_t peak_reserved_bytes = 0;  // the high-water mark of reserved_bytes (PyTorch's max_memory_reserved)
 };
 AllocatorStats allocator_stats();
+// Starts a new high-water mark: peak_reserved_bytes becomes reserved_bytes.
+void reset_peak_stats();
 
 // Returns every cached block to the system (between runs, or in tests), except those in other
 // threads' small-block caches (up to 64 blocks of each size up to 4 KiB per thread).
