@@ -36,6 +36,11 @@ PROBE_COST = "P1"
 SWEEP_SPEED = "S1"
 # `nnlab optimize` on W7's setting against W7 (bench_workloads) and its numpy loop.
 PLAYGROUND = "O1"
+# W1, W6 and the default experiment (fashion-mlp, 1 epoch) with a busy loop pinned to core 0,
+# each side at every core and at one thread.
+CONTENDED = "C1"
+CONTENDED_STEPS = {"W1": 1500, "W6": 500}
+CONTENDED_CONFIG = "experiments/fashion-mlp.toml"
 PLAYGROUND_ARGS = ["optimize", "--function", "rosenbrock", "--start=-4,-2",
                    "-o", "gd:lr=1e-4", "-o", "momentum:lr=1e-4,momentum=0.9", "-o", "adam:lr=1e-4,beta1=0.9,beta2=0.99"]
 SWEEP_CONFIG = """name = "bench-sweep"
@@ -340,7 +345,8 @@ def parse_args():
     args.probe_cost = PROBE_COST in args.workloads or args.workloads == ALL_WORKLOADS
     args.sweep_speed = SWEEP_SPEED in args.workloads or args.workloads == ALL_WORKLOADS
     args.playground = PLAYGROUND in args.workloads or args.workloads == ALL_WORKLOADS
-    args.workloads = [w for w in args.workloads if w not in (PROBE_COST, SWEEP_SPEED, PLAYGROUND)]
+    args.contended = CONTENDED in args.workloads or args.workloads == ALL_WORKLOADS
+    args.workloads = [w for w in args.workloads if w not in (PROBE_COST, SWEEP_SPEED, PLAYGROUND, CONTENDED)]
     unknown = [w for w in args.workloads if w not in ALL_WORKLOADS]
     if unknown:
         parser.error(f"unknown workload(s) {', '.join(unknown)} (known: {', '.join(ALL_WORKLOADS)})")
@@ -403,6 +409,75 @@ def sweep_speed(args):
             "| nnlab sweep | seconds | speed-up |", "|---|---:|---:|",
             f"| --jobs 1, 2 threads per trial | {spread['jobs 1 x 2 threads']} | |",
             f"| --jobs 2, 1 thread per trial | {spread['jobs 2 x 1 thread']} | {speedup:.2f}x (target >= 1.6x) |"]
+
+
+def experiment_seconds(args, cmds, side, threads, run_dir):
+    """Training seconds of `nnlab train` or its PyTorch twin on the default experiment, 1 epoch."""
+    config = str(HERE.parent / CONTENDED_CONFIG)
+    overrides = ["--set", "train.epochs=1", "--set", f"train.threads={threads}"]
+    if side == "torch":
+        argv, env = cmds["torch tuned"]
+        twin = [PYTHON, str(HERE / "reference" / "train_config.py"), config]
+        return run_lines(twin + overrides, env, args.timeout)[-1]["seconds"]
+    done = subprocess.run([str(Path(args.build) / "nnlab"), "train", config, "--run-dir", str(run_dir)] + overrides,
+                          capture_output=True, text=True, timeout=args.timeout)
+    if done.returncode != 0:
+        raise RuntimeError(f"exit {done.returncode}: {done.stderr.strip()[-300:]}")
+    return json.loads((run_dir / "summary.json").read_text())["seconds"]
+
+
+def contended(args, cmds):
+    """Lines of a table: W1, W6 and the default experiment (1 epoch) while another process keeps
+    one core busy (a busy loop pinned there), each side at its default threads (every core) and
+    at one thread, `repeats` runs each, the two thread counts taking turns; samples/s (the
+    experiment: training seconds) min / median / max, and the default's speed against one thread
+    (below 1: the default threads lose to one)."""
+    import tempfile
+    cores = len(os.sched_getaffinity(0))
+    if cores < 2:
+        return ["", f"{CONTENDED}: skipped, one core only"]
+    sides = ["nnlab"] + ["torch"] * ("torch tuned" in args.impls)
+    busy = subprocess.Popen([PYTHON, "-c", "while True: pass"])
+    rows = []
+    try:
+        os.sched_setaffinity(busy.pid, {min(os.sched_getaffinity(0))})
+        with tempfile.TemporaryDirectory() as folder:
+            for job in list(CONTENDED_STEPS) + ["fashion-mlp"]:
+                for side in sides:
+                    values = {cores: [], 1: []}
+                    for repeat in range(args.repeats):
+                        for threads in (list(values) if repeat % 2 == 0 else list(reversed(values))):
+                            try:
+                                if job == "fashion-mlp":
+                                    run_dir = Path(folder) / f"{side}-{threads}-{repeat}"
+                                    values[threads].append(experiment_seconds(args, cmds, side, threads, run_dir))
+                                    continue
+                                argv, env = cmds["nnlab" if side == "nnlab" else "torch tuned"]
+                                steps = args.steps or (QUICK_DEFAULT if args.quick else CONTENDED_STEPS[job])
+                                line = run_lines(argv + [job, "--steps", str(steps), "--threads", str(threads)], env,
+                                                 args.timeout)[0]
+                                values[threads].append(line["samples_per_s"])
+                            except RuntimeError as error:
+                                print(f"compare: {CONTENDED} {job} ({side}, {threads} threads) failed: {error}",
+                                      file=sys.stderr)
+                                return []
+                    rows.append((job, side, values))
+    finally:
+        busy.kill()
+        busy.wait()
+    out = ["", f"Sharing the machine: a busy loop pinned to one core ({args.repeats} runs each, min / median / max; "
+               f"W1 and W6 in samples/s, fashion-mlp in training seconds for 1 epoch)", "",
+           f"| job | side | {cores} threads | 1 thread | speed of {cores} threads vs 1 |", "|---|---|---:|---:|---:|"]
+    for job, side, values in rows:
+        many, one = values[cores], values[1]
+        if job == "fashion-mlp":  # seconds: the speed ratio is one thread's time over the default's
+            cells = [f"{min(v):.1f} / {statistics.median(v):.1f} / {max(v):.1f}" for v in (many, one)]
+            ratio = statistics.median(one) / statistics.median(many)
+        else:
+            cells = [f"{min(v):,.0f} / {statistics.median(v):,.0f} / {max(v):,.0f}" for v in (many, one)]
+            ratio = statistics.median(many) / statistics.median(one)
+        out.append(f"| {job} | {side} | {cells[0]} | {cells[1]} | {ratio:.2f}x |")
+    return out
 
 
 def playground(args, cmds):
@@ -469,6 +544,8 @@ def main():
         text += "\n".join(sweep_speed(args)) + "\n"
     if args.playground:
         text += "\n".join(playground(args, cmds)) + "\n"
+    if args.contended:
+        text += "\n".join(contended(args, cmds)) + "\n"
     print(text)
     print(f"compare: {time.monotonic() - start:.0f} s", file=sys.stderr)
     if args.out:

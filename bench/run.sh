@@ -6,6 +6,7 @@
 #   make bench ARGS=P1                       what the grad_norms probe adds to a W2 step
 #   make bench ARGS=S1                       a 16-trial sweep, --jobs 2 against --jobs 1
 #   make bench ARGS=O1                       nnlab optimize on W7's setting against W7 and its numpy loop
+#   make bench ARGS=C1                       W1, W6 and fashion-mlp with one core kept busy, 2 threads vs 1
 #   make bench ARGS=micro                    every micro-benchmark (Google Benchmark)
 #   make bench ARGS=gemm                     the micro-benchmarks whose name contains "gemm"
 #   make bench ARGS="--quick"                the comparison with few steps: a smoke test
@@ -27,7 +28,7 @@ if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
 fi
 case "$filter" in
   "" | workloads) compare "$@" ;;
-  W[0-9]* | P1* | S1* | O1*) compare --workloads "$filter" "$@" ;;
+  W[0-9]* | P1* | S1* | O1* | C1*) compare --workloads "$filter" "$@" ;;
   micro) filter="" ;;
 esac
 
