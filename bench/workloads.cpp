@@ -121,7 +121,8 @@ void start_peak_memory() {
 }
 
 PeakMemory peak_memory() {
-  PeakMemory peak{.rss_mb = 0, .allocator_mb = static_cast<double>(memory::allocator_stats().peak_reserved_bytes) / 1e6};
+  PeakMemory peak;
+  peak.allocator_mb = static_cast<double>(memory::allocator_stats().peak_reserved_bytes) / 1e6;
   std::ifstream status("/proc/self/status");
   for (std::string line; std::getline(status, line);) {
     if (line.starts_with("VmHWM:")) peak.rss_mb = std::atof(line.c_str() + 6) / 1e3;  // "VmHWM:  123456 kB"

@@ -259,7 +259,8 @@ TEST(CliBadInput, ConfigErrorsFoundWhileBuildingTheRunLeaveNoFolder) {
   write_mnist(dir);
   const std::vector<std::pair<std::string, std::string>> cases = {
       {std::string(kXorConfig) + "batch_size = 1000\ndrop_last = true\n", "[train] batch_size"},
-      {"[data]\ndataset = \"function\"\nsamples = 100\n[train]\nloss = \"cross_entropy\"\n", "[train] loss 'cross_entropy' needs a classification dataset"},
+      {"[data]\ndataset = \"function\"\nsamples = 100\n[train]\nloss = \"cross_entropy\"\n",
+       "[train] loss 'cross_entropy' needs a classification dataset"},
       {std::string(kMnistConfig) + "[probes]\ndecision_boundary = true\n", "[probes] decision_boundary"},
       {std::string(kXorConfig) + "[data.augment]\nflip = true\n", "augment"},
       {std::string(kXorConfig) + "[model]\nfreeze = [\"1\", \"3\"]\n", "[model] freeze"},

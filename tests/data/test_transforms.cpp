@@ -143,7 +143,8 @@ TEST(Transforms, PaddingsAndShiftsNearInt64AreRefused) {
                                 "random_translation: max_shift must be < 2^62, got 9223372036854775807");
   expect_throw_with<ValueError>([&] { random_translation(tiny_images(1), std::int64_t{1} << 62, rng); },
                                 "random_translation: max_shift must be < 2^62, got 4611686018427387904");
-  const Tensor shifted = random_translation(tiny_images(1), (std::int64_t{1} << 62) - 1, rng);  // the largest shift works
+  // The largest shift works.
+  const Tensor shifted = random_translation(tiny_images(1), (std::int64_t{1} << 62) - 1, rng);
   EXPECT_EQ(shifted.shape(), tiny_images(1).shape());
 }
 

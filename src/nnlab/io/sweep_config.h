@@ -88,8 +88,9 @@ struct SweepFile {
 
 // Reads `path`, takes its [sweep] table apart and checks it: every key must be a config key
 // (ConfigError naming the file, line and key, with a "did you mean"), every list non-empty,
-// every range valid, at most kMaxSweepTrials trials; the rest is checked by parse_config with `overrides`. A file without
-// [sweep] is a ConfigError saying so. IoError when the file cannot be read.
+// every range valid, at most kMaxSweepTrials trials; the rest is checked by parse_config with
+// `overrides`. A file without [sweep] is a ConfigError saying so. IoError when the file cannot
+// be read.
 SweepFile load_sweep_file(const std::filesystem::path& path, const std::vector<std::string>& overrides = {});
 // The same for a file's text; `source` names it in errors.
 SweepFile parse_sweep_text(const std::string& text, const std::string& source,
