@@ -416,11 +416,13 @@ def experiment_seconds(args, cmds, side, threads, run_dir):
     config = str(HERE.parent / CONTENDED_CONFIG)
     overrides = ["--set", "train.epochs=1", "--set", f"train.threads={threads}"]
     if side == "torch":
-        argv, env = cmds["torch tuned"]
         twin = [PYTHON, str(HERE / "reference" / "train_config.py"), config]
-        return run_lines(twin + overrides, env, args.timeout)[-1]["seconds"]
-    done = subprocess.run([str(Path(args.build) / "nnlab"), "train", config, "--run-dir", str(run_dir)] + overrides,
-                          capture_output=True, text=True, timeout=args.timeout)
+        return run_lines(twin + overrides, cmds["torch tuned"][1], args.timeout)[-1]["seconds"]
+    argv = [str(Path(args.build) / "nnlab"), "train", config, "--run-dir", str(run_dir)] + overrides
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=args.timeout)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f"timed out after {args.timeout} s: {' '.join(argv)}") from None
     if done.returncode != 0:
         raise RuntimeError(f"exit {done.returncode}: {done.stderr.strip()[-300:]}")
     return json.loads((run_dir / "summary.json").read_text())["seconds"]
