@@ -66,11 +66,6 @@ std::vector<std::string> key_names() {
   return names;
 }
 
-bool in_bounds(double value, const Rule& rule) {
-  return std::isfinite(value) && (rule.min_open ? value > rule.min : value >= rule.min) &&
-         (rule.max_open ? value < rule.max : value <= rule.max);
-}
-
 // The value as it would be written: 3, 2.5, "sdg", true; or its kind when it has no short text.
 std::string value_text(const toml::node& node) {
   if (const auto* text = node.as_string()) return schema::quote(text->get());
@@ -136,14 +131,12 @@ class BaselineReader {
     if (auto* const* integer = std::get_if<std::int64_t*>(&slot)) {
       const auto* value = node.as_integer();
       if (value == nullptr) wrong_type(node, label, expectation);
-      if (!in_bounds(static_cast<double>(value->get()), rule)) out_of_range(node, label, expectation);
-      if (rule.size_cap > 0 && value->get() > rule.size_cap)
-        out_of_range(node, label, fmt::format("{} and <= {}", expectation, rule.size_cap));
+      if (const auto refusal = schema::integer_refusal(slot, rule, value->get())) out_of_range(node, label, *refusal);
       **integer = value->get();
     } else if (auto* const* number = std::get_if<double*>(&slot)) {
       if (!node.is_integer() && !node.is_floating_point()) wrong_type(node, label, expectation);
       const double value = node.value<double>().value_or(0.0);
-      if (!in_bounds(value, rule)) out_of_range(node, label, expectation);
+      if (!schema::in_bounds(value, rule)) out_of_range(node, label, expectation);
       **number = value;
     } else if (auto* const* text = std::get_if<std::string*>(&slot)) {
       const auto* value = node.as_string();

@@ -87,11 +87,6 @@ std::vector<std::string> known_names(std::string_view section) {
   return names;
 }
 
-bool in_bounds(double value, const Rule& rule) {
-  return std::isfinite(value) && (rule.min_open ? value > rule.min : value >= rule.min) &&
-         (rule.max_open ? value < rule.max : value <= rule.max);
-}
-
 // ---- reading the merged table into an ExperimentConfig ----
 
 class Reader {
@@ -168,10 +163,7 @@ class Reader {
                             const std::string& label) const {
     const auto* integer = node.as_integer();
     if (integer == nullptr) wrong_type(node, label, "an integer");
-    if (!in_bounds(static_cast<double>(integer->get()), rule))
-      out_of_range(node, label, schema::expectation(slot, rule));
-    if (rule.size_cap > 0 && integer->get() > rule.size_cap)
-      out_of_range(node, label, fmt::format("{} and <= {}", schema::expectation(slot, rule), rule.size_cap));
+    if (const auto refusal = schema::integer_refusal(slot, rule, integer->get())) out_of_range(node, label, *refusal);
     return integer->get();
   }
 
@@ -184,7 +176,7 @@ class Reader {
     } else {
       wrong_type(node, label, "a number");
     }
-    if (!in_bounds(value, rule) && !schema::is_whole_count(rule, value))
+    if (!schema::in_bounds(value, rule) && !schema::is_whole_count(rule, value))
       out_of_range(node, label, schema::expectation(slot, rule));
     return value;
   }

@@ -340,6 +340,19 @@ std::string kind_text(const Slot& slot, const Rule& rule) {
       slot);
 }
 
+bool in_bounds(double value, const Rule& rule) {
+  return std::isfinite(value) && (rule.min_open ? value > rule.min : value >= rule.min) &&
+         (rule.max_open ? value < rule.max : value <= rule.max);
+}
+
+std::optional<std::string> integer_refusal(const Slot& slot, const Rule& rule, std::int64_t value) {
+  if (!in_bounds(static_cast<double>(value), rule)) return expectation(slot, rule);
+  if (rule.size_cap > 0 && value > rule.size_cap) {
+    return fmt::format("{} and <= {}", expectation(slot, rule), rule.size_cap);
+  }
+  return std::nullopt;
+}
+
 std::string expectation(const Slot& slot, const Rule& rule) {
   std::string text = kind_text(slot, rule);
   if (text.starts_with("one of")) return text;

@@ -5,6 +5,7 @@
 // describe_config_keys with no other edit. Internal to io/.
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -103,6 +104,11 @@ bool applies_to(const LayerKeySpec& spec, std::string_view layer_type);
 std::string kind_text(const Slot& slot, const Rule& rule);
 // The same for error messages, with an article: "an integer >= 1", "a number in [0, 1)", ...
 std::string expectation(const Slot& slot, const Rule& rule);
+// Whether a number lies within the rule's min and max (finite, open or closed ends).
+bool in_bounds(double value, const Rule& rule);
+// An integer the rule refuses: the expectation to name in the error ("an integer >= 1 and <=
+// 2147483647" past the size cap), or nullopt when the rule allows it.
+std::optional<std::string> integer_refusal(const Slot& slot, const Rule& rule, std::int64_t value);
 // The kind alone: "an integer", "a number", "a string", "an array of integers", ...
 std::string kind_noun(const Slot& slot);
 // The value as TOML text: 0.01, "sgd", [64, 32], { fc = 0.1 }. Doubles use the shortest text
