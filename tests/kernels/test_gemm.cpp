@@ -32,6 +32,8 @@ const std::vector<Case> kShapes = {
     {1000, 50, 1}, {1000, 1, 50}, {50, 1, 1000}, {1, 50, 1000}, {3, 50, 5}, {1, 17, 3},
     // column tails of 2, 6 and 3 computed as dot products, on tiles of 8, 4 and 2 rows and single rows
     {70, 50, 50}, {9, 54, 20}, {19, 19, 16},
+    // the same tails at 8 and 4 lanes (AVX2 float32, float64; baseline float32)
+    {21, 26, 12}, {11, 13, 10}, {6, 9, 5}, {66, 18, 9},
 };
 
 template <typename T>
@@ -164,6 +166,15 @@ TEST(GemmReference, ValuesByHand) {
 
 TEST(GemmSmall, MatchesReferenceFloat32) { sweep<float>("small f32", cpu::gemm_small<float>, kShapes); }
 TEST(GemmSmall, MatchesReferenceFloat64) { sweep<double>("small f64", cpu::gemm_small<double>, kShapes); }
+// Every vector width one of gemm_small's ISA entry points uses (16 bytes baseline, 32 AVX2, 64
+// AVX-512), whichever of them this machine runs: the widths change the tile shapes and tails.
+TEST(GemmSmall, EveryVectorWidthMatchesReference) {
+  for (const int bytes : {16, 32, 64}) {
+    const std::string name = "small at " + std::to_string(bytes) + " bytes";
+    sweep<float>(name + " f32", [&](const GemmProblem<float>& p) { cpu::gemm_small_at_width(p, bytes); }, kShapes);
+    sweep<double>(name + " f64", [&](const GemmProblem<double>& p) { cpu::gemm_small_at_width(p, bytes); }, kShapes);
+  }
+}
 TEST(GemmDnnl, MatchesReferenceFloat32) { sweep<float>("dnnl", cpu::gemm_dnnl, kShapes); }
 
 TEST(GemmBlocked, MatchesReferenceAcrossBlockEdges) {

@@ -1,5 +1,6 @@
 // GEMM for small products, where oneDNN's per-call overhead costs more than the arithmetic.
-// Tiles of C live in 64-byte vector registers (GCC vector extensions) for the whole K loop.
+// Tiles of C live in vector registers (GCC vector extensions, as wide as the ISA's registers)
+// for the whole K loop.
 // Legend: C (M, N) = alpha · op(A) (M, K) · op(B) (K, N) + beta · C; V = elements per vector.
 //
 // Two tile shapes, by where op(B)'s elements sit along N:
@@ -9,81 +10,39 @@
 //   turns into V results (15 shuffle-adds for 16 results instead of 16 horizontal sums).
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
 #include "nnlab/kernels/cpu/gemm_backends.h"
-#include "nnlab/kernels/cpu/isa.h"
 
 namespace nnlab::kernels::cpu {
 namespace {
 
-// One 64-byte vector: a zmm register under AVX-512, two ymm under AVX2, four xmm otherwise.
-// The attribute cannot be applied to a dependent type, hence one typedef per element type.
-template <typename T>
+// One vector of `Bytes` bytes. Each ISA gets its own register width (see the entry points at the
+// end): GCC splits a vector wider than the machine's registers into pieces that it moves through
+// the stack, which made the 64-byte tiles 37x slower under AVX2 (1000x50x50: 2.2 ms against
+// 60 us at 32 bytes). The attribute cannot be applied to a dependent type, hence one partial
+// specialisation per element type.
+template <typename T, int Bytes>
 struct Simd;
-template <>
-struct Simd<float> {
-  typedef float Vec __attribute__((vector_size(64)));
+template <int Bytes>
+struct Simd<float, Bytes> {
+  typedef float Vec __attribute__((vector_size(Bytes)));
   typedef std::int32_t Index;
-  typedef Index Mask __attribute__((vector_size(64)));  // lane indices and lane selections
+  typedef Index Mask __attribute__((vector_size(Bytes)));  // lane indices and lane selections
 };
-template <>
-struct Simd<double> {
-  typedef double Vec __attribute__((vector_size(64)));
+template <int Bytes>
+struct Simd<double, Bytes> {
+  typedef double Vec __attribute__((vector_size(Bytes)));
   typedef std::int64_t Index;
-  typedef Index Mask __attribute__((vector_size(64)));
+  typedef Index Mask __attribute__((vector_size(Bytes)));
 };
-template <typename T>
-using Vec = typename Simd<T>::Vec;
-template <typename T>
-using Mask = typename Simd<T>::Mask;
-template <typename T>
-constexpr int kWidth = 64 / sizeof(T);
 
-// Everything below is always_inline so that it compiles into each ISA clone of the entry points.
-// No vector therefore crosses a call boundary, and GCC's note that passing one would change
-// the ABI does not apply.
-#define NNLAB_GEMM_INLINE [[gnu::always_inline]] inline
+// Everything below is always_inline so that it compiles into each ISA's entry point. No vector
+// therefore crosses a call boundary, and GCC's note that passing one would change the ABI does
+// not apply.
 #pragma GCC diagnostic ignored "-Wpsabi"
-
-template <typename T, std::size_t... Lane>
-NNLAB_GEMM_INLINE constexpr Mask<T> lane_index(std::index_sequence<Lane...>) {
-  return Mask<T>{static_cast<typename Simd<T>::Index>(Lane)...};
-}
-
-template <typename T>
-NNLAB_GEMM_INLINE Vec<T> load(const T* p) {
-  Vec<T> v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-template <typename T>
-NNLAB_GEMM_INLINE void store(T* p, Vec<T> v) {
-  std::memcpy(p, &v, sizeof v);
-}
-
-// c = alpha · acc + beta · c, reading c only when beta != 0.
-template <typename T>
-NNLAB_GEMM_INLINE void finish(const GemmProblem<T>& p, T* c, Vec<T> acc) {
-  Vec<T> out = acc * p.alpha;
-  if (p.beta != T(0)) out += load(c) * p.beta;
-  store(c, out);
-}
-
-// finish for lanes `from` .. V only (the others belong to a vector stored before).
-template <typename T>
-NNLAB_GEMM_INLINE void finish_lanes(const GemmProblem<T>& p, T* c, Vec<T> acc, int from) {
-  T out[kWidth<T>];
-  store(out, p.beta != T(0) ? acc * p.alpha + load(c) * p.beta : acc * p.alpha);
-  for (int s = from; s < kWidth<T>; ++s) c[s] = out[s];
-}
-
-template <typename T>
-NNLAB_GEMM_INLINE void finish(const GemmProblem<T>& p, T* c, T acc) {
-  *c = p.beta != T(0) ? p.alpha * acc + p.beta * *c : p.alpha * acc;
-}
 
 // op(A)(i, l) lives at a[i * row + l * col].
 template <typename T>
@@ -91,10 +50,8 @@ struct OpA {
   const T* a;
   std::int64_t row, col;
   explicit OpA(const GemmProblem<T>& p) : a(p.a), row(p.trans_a ? 1 : p.lda), col(p.trans_a ? p.lda : 1) {}
-  NNLAB_GEMM_INLINE T operator()(std::int64_t i, std::int64_t l) const { return a[i * row + l * col]; }
+  [[gnu::always_inline]] T operator()(std::int64_t i, std::int64_t l) const { return a[i * row + l * col]; }
 };
-
-// --- rows form (B not transposed) ---
 
 // The NV vectors of one tile: vector v < NV - 1 covers columns first + v·V .. + V of b and c,
 // the last one columns last .. last + V. Normally last = first + (NV - 1)·V; when n is not a
@@ -105,103 +62,6 @@ struct TileColumns {
   int keep_from = 0;
 };
 
-// c[i0 + r, columns] (rows ldc apart) = finish(Σ_l op(A)(i0 + r, l) · b[l, columns])   (b rows ldb apart)
-// A single row with fewer than four vectors has too few FMA chains to hide their latency: it
-// then keeps U partial sums over interleaved l, added up at the end.
-template <typename T, int R, int NV, bool Overlap = false>
-NNLAB_GEMM_INLINE void rows_tile(const GemmProblem<T>& p, std::int64_t i0, const T* b, std::int64_t ldb, T* c,
-                                 std::int64_t ldc, TileColumns cols) {
-  constexpr int V = kWidth<T>;
-  constexpr int U = R == 1 && NV < 4 ? 4 / NV : 1;
-  const OpA<T> a(p);
-  const auto column = [&](int v) { return v + 1 < NV || !Overlap ? cols.first + v * V : cols.last; };
-  Vec<T> acc[U][R][NV] = {};
-  std::int64_t l = 0;
-  for (; l + U <= p.k; l += U) {
-    for (int u = 0; u < U; ++u) {
-      const T* row = b + (l + u) * ldb;
-      Vec<T> bv[NV];
-      for (int v = 0; v < NV; ++v) bv[v] = load(row + column(v));
-      for (int r = 0; r < R; ++r) {
-        const T av = a(i0 + r, l + u);
-        for (int v = 0; v < NV; ++v) acc[u][r][v] += av * bv[v];
-      }
-    }
-  }
-  if constexpr (U > 1) {  // only when R == 1
-    for (; l < p.k; ++l) {
-      for (int v = 0; v < NV; ++v) acc[0][0][v] += a(i0, l) * load(b + l * ldb + column(v));
-    }
-    for (int u = 1; u < U; ++u) {
-      for (int v = 0; v < NV; ++v) acc[0][0][v] += acc[u][0][v];
-    }
-  }
-  for (int r = 0; r < R; ++r) {
-    T* c_row = c + r * ldc;
-    for (int v = 0; v + 1 < NV; ++v) finish(p, c_row + column(v), acc[0][r][v]);
-    if constexpr (Overlap) {
-      finish_lanes(p, c_row + cols.last, acc[0][r][NV - 1], cols.keep_from);
-    } else {
-      finish(p, c_row + column(NV - 1), acc[0][r][NV - 1]);
-    }
-  }
-}
-
-// A tile of `count` (1 .. NV) vectors, so that a strip's last tile takes what is left in one pass.
-template <typename T, int R, int NV>
-NNLAB_GEMM_INLINE void rows_tile_of(int count, const GemmProblem<T>& p, std::int64_t i0, T* c, TileColumns cols) {
-  if constexpr (NV > 1) {
-    if (count < NV) return rows_tile_of<T, R, NV - 1>(count, p, i0, c, cols);
-  }
-  if (cols.keep_from == 0) return rows_tile<T, R, NV>(p, i0, p.b, p.ldb, c, p.ldc, cols);
-  rows_tile<T, R, NV, true>(p, i0, p.b, p.ldb, c, p.ldc, cols);
-}
-
-// Rows i0 .. i0+R across all of N (n >= V): full tiles of NV vectors, then one with the rest.
-template <typename T, int R, int NV>
-NNLAB_GEMM_INLINE void rows_strip(const GemmProblem<T>& p, std::int64_t i0) {
-  constexpr int V = kWidth<T>;
-  T* c = p.c + i0 * p.ldc;
-  const std::int64_t vectors = (p.n + V - 1) / V;
-  std::int64_t first = 0;
-  for (; first + NV < vectors; first += NV) {
-    rows_tile<T, R, NV>(p, i0, p.b, p.ldb, c, p.ldc, {first * V, (first + NV - 1) * V, 0});
-  }
-  const int count = static_cast<int>(vectors - first);
-  rows_tile_of<T, R, NV>(count, p, i0, c, {first * V, p.n - V, static_cast<int>(vectors * V - p.n)});
-}
-
-// Rows i0 .. i0+R of a product narrower than a vector (n < V): `padded_b` holds B's columns
-// zero-padded to V (K rows of V); the tile is computed into V-wide scratch rows and only the
-// real columns are copied back.
-template <typename T, int R>
-NNLAB_GEMM_INLINE void rows_narrow(const GemmProblem<T>& p, std::int64_t i0, const T* padded_b) {
-  constexpr int V = kWidth<T>;
-  T scratch[R][V] = {};
-  T* c = p.c + i0 * p.ldc;
-  if (p.beta != T(0)) {
-    for (int r = 0; r < R; ++r) std::memcpy(scratch[r], c + r * p.ldc, p.n * sizeof(T));
-  }
-  rows_tile<T, R, 1>(p, i0, padded_b, V, &scratch[0][0], V, TileColumns{});
-  for (int r = 0; r < R; ++r) std::memcpy(c + r * p.ldc, scratch[r], p.n * sizeof(T));
-}
-
-// --- dots form (A not transposed, B transposed) ---
-
-// The K tail of a dot product (k % V elements, k >= V) is read as the last full vector
-// [k - V, k), whose first lanes were already summed: tail_lanes marks the fresh ones and
-// `only` zeroes the rest, in both operands so that an inf already counted cannot make 0 · inf.
-template <typename T>
-NNLAB_GEMM_INLINE Mask<T> tail_lanes(std::int64_t fresh) {
-  const auto first_fresh = static_cast<typename Simd<T>::Index>(kWidth<T> - fresh);
-  return lane_index<T>(std::make_index_sequence<kWidth<T>>{}) >= first_fresh;
-}
-
-template <typename T>
-NNLAB_GEMM_INLINE Vec<T> only(Mask<T> keep, Vec<T> v) {
-  return keep ? v : Vec<T>{};
-}
-
 // Lane `lane` of the fold that merges vectors p and q, each holding groups of `group` lanes
 // (one group per accumulator), into one vector of twice the groups at half the size: lanes
 // 0 .. V/2 take p's groups, the rest q's; `half` picks each group's low or high half.
@@ -211,163 +71,6 @@ constexpr int fold_lane(int lane, int group, int width, int half) {
   const int h = group / 2;
   return from_q * width + (j / h) * group + half * h + j % h;
 }
-
-template <typename T, int Group, std::size_t... Lane>
-NNLAB_GEMM_INLINE Vec<T> fold_pair(Vec<T> p, Vec<T> q, std::index_sequence<Lane...>) {
-#if defined(__clang__)  // clang has no __builtin_shuffle; its shufflevector takes the lanes as constants
-  return __builtin_shufflevector(p, q, fold_lane(Lane, Group, kWidth<T>, 0)...) +
-         __builtin_shufflevector(p, q, fold_lane(Lane, Group, kWidth<T>, 1)...);
-#else
-  const Mask<T> low = {fold_lane(Lane, Group, kWidth<T>, 0)...};
-  const Mask<T> high = {fold_lane(Lane, Group, kWidth<T>, 1)...};
-  return __builtin_shuffle(p, q, low) + __builtin_shuffle(p, q, high);
-#endif
-}
-
-// acc[0] lane s = the sum of the lanes of acc[s], for s < V (acc[1 ..] are clobbered).
-template <typename T, int Group = kWidth<T>>
-NNLAB_GEMM_INLINE void fold_sums(Vec<T>* acc) {
-  if constexpr (Group > 1) {
-    for (int s = 0; s < Group / 2; ++s) {
-      acc[s] = fold_pair<T, Group>(acc[2 * s], acc[2 * s + 1], std::make_index_sequence<kWidth<T>>{});
-    }
-    fold_sums<T, Group / 2>(acc);
-  }
-}
-
-// C[i0 .. i0+R, j0 .. j0+S) = finish(A rows i0 .. · Bₛ rows j0 ..), R·S = V dot products:
-// R A loads and S B loads feed R·S FMAs per step, and the fold leaves C(i0+r, j0+s) in lane r·S+s.
-template <typename T, int R, int S>
-NNLAB_GEMM_INLINE void dots_tile(const GemmProblem<T>& p, std::int64_t i0, std::int64_t j0) {
-  constexpr int V = kWidth<T>;
-  static_assert(R * S == V);
-  const T* a = p.a + i0 * p.lda;
-  const T* b = p.b + j0 * p.ldb;
-  Vec<T> acc[V] = {};
-  const std::int64_t k_vec = p.k - p.k % V;
-  for (std::int64_t l = 0; l < k_vec; l += V) {
-    Vec<T> av[R], bv[S];
-    for (int r = 0; r < R; ++r) av[r] = load(a + r * p.lda + l);
-    for (int s = 0; s < S; ++s) bv[s] = load(b + s * p.ldb + l);
-    for (int r = 0; r < R; ++r) {
-      for (int s = 0; s < S; ++s) acc[r * S + s] += av[r] * bv[s];
-    }
-  }
-  if (k_vec < p.k) {
-    const Mask<T> fresh = tail_lanes<T>(p.k - k_vec);
-    const std::int64_t l = p.k - V;
-    Vec<T> av[R], bv[S];
-    for (int r = 0; r < R; ++r) av[r] = only<T>(fresh, load(a + r * p.lda + l));
-    for (int s = 0; s < S; ++s) bv[s] = only<T>(fresh, load(b + s * p.ldb + l));
-    for (int r = 0; r < R; ++r) {
-      for (int s = 0; s < S; ++s) acc[r * S + s] += av[r] * bv[s];
-    }
-  }
-  fold_sums<T>(acc);
-  Vec<T> out = acc[0] * p.alpha;
-  T* c = p.c + i0 * p.ldc + j0;
-  T lanes[V];
-  if (p.beta != T(0)) {
-    for (int r = 0; r < R; ++r) std::memcpy(lanes + r * S, c + r * p.ldc, S * sizeof(T));
-    out += load(lanes) * p.beta;
-  }
-  store(lanes, out);
-  for (int r = 0; r < R; ++r) std::memcpy(c + r * p.ldc, lanes + r * S, S * sizeof(T));
-}
-
-// C[i, j] for a single column (the last n % S): one dot product, lanes summed in a fixed order.
-template <typename T>
-NNLAB_GEMM_INLINE void dots_single(const GemmProblem<T>& p, std::int64_t i, std::int64_t j) {
-  constexpr int V = kWidth<T>;
-  const T* a = p.a + i * p.lda;
-  const T* b = p.b + j * p.ldb;
-  Vec<T> acc = {};
-  const std::int64_t k_vec = p.k - p.k % V;
-  for (std::int64_t l = 0; l < k_vec; l += V) acc += load(a + l) * load(b + l);
-  if (k_vec < p.k) {
-    const Mask<T> fresh = tail_lanes<T>(p.k - k_vec);
-    acc += only<T>(fresh, load(a + p.k - V)) * only<T>(fresh, load(b + p.k - V));
-  }
-  T total = 0;
-  for (int s = 0; s < V; ++s) total += acc[s];
-  finish(p, p.c + i * p.ldc + j, total);
-}
-
-// Rows i0 .. i0+R: tiles of S columns, then single columns.
-template <typename T, int R, int S>
-NNLAB_GEMM_INLINE void dots_strip(const GemmProblem<T>& p, std::int64_t i0) {
-  std::int64_t j = 0;
-  for (; j + S <= p.n; j += S) dots_tile<T, R, S>(p, i0, j);
-  for (; j < p.n; ++j) {
-    for (int r = 0; r < R; ++r) dots_single(p, i0 + r, j);
-  }
-}
-
-// float32: 4 x 4 tiles (8 loads per 16 FMAs); float64: 2 x 4. A leftover row gets 1 x V.
-template <typename T>
-NNLAB_GEMM_INLINE void dots_form(const GemmProblem<T>& p) {
-  constexpr int V = kWidth<T>;
-  constexpr int R = V / 4;
-  std::int64_t i = 0;
-  for (; i + R <= p.m; i += R) dots_strip<T, R, 4>(p, i);
-  for (; i < p.m; ++i) dots_strip<T, 1, V>(p, i);
-}
-
-// Columns j0 .. n of C, fewer than a vector, as dot products: those columns of B are copied as
-// rows of Bᵀ (A must not be transposed, and K at least a vector). Tiles of S columns by V / S rows.
-template <typename T, int S>
-NNLAB_GEMM_INLINE void dots_narrow(const GemmProblem<T>& q) {
-  constexpr int R = kWidth<T> / S;
-  std::int64_t i = 0;
-  for (; i + R <= q.m; i += R) dots_strip<T, R, S>(q, i);
-  for (; i < q.m; ++i) {
-    for (std::int64_t j = 0; j < q.n; ++j) dots_single(q, i, j);
-  }
-}
-
-template <typename T>
-NNLAB_GEMM_INLINE void dots_columns(const GemmProblem<T>& p, std::int64_t j0, std::vector<T>& scratch) {
-  const std::int64_t t = p.n - j0;
-  scratch.resize(static_cast<std::size_t>(t * p.k));
-  for (std::int64_t l = 0; l < p.k; ++l) {
-    for (std::int64_t s = 0; s < t; ++s) scratch[s * p.k + l] = p.b[l * p.ldb + j0 + s];
-  }
-  GemmProblem<T> q = p;
-  q.b = scratch.data();
-  q.ldb = p.k;
-  q.trans_b = true;
-  q.c = p.c + j0;
-  q.n = t;
-  if (t >= 4) return dots_narrow<T, 4>(q);
-  if (t >= 2) return dots_narrow<T, 2>(q);
-  dots_narrow<T, 1>(q);
-}
-
-// Four rows share each B load; a single row gets four vectors so that enough independent
-// FMA chains are in flight for a batch of 1. A tail of at most half a vector past the last full
-// one (W6's N = 50 = 3·16 + 2) goes to dot products: an overlapping last vector would spend a
-// whole vector's multiply-adds on those few columns (a quarter of the work at N = 50).
-template <typename T>
-NNLAB_GEMM_INLINE void rows_form(const GemmProblem<T>& p, std::vector<T>& scratch) {
-  constexpr int V = kWidth<T>;
-  std::int64_t i = 0;
-  if (p.n >= V) {
-    const std::int64_t tail = p.n % V;
-    const bool dots_tail = tail != 0 && tail <= V / 2 && !p.trans_a && p.k >= V;
-    GemmProblem<T> body = p;
-    if (dots_tail) body.n -= tail;
-    for (; i + 4 <= body.m; i += 4) rows_strip<T, 4, 2>(body, i);
-    for (; i < body.m; ++i) rows_strip<T, 1, 4>(body, i);
-    if (dots_tail) dots_columns(p, body.n, scratch);
-    return;
-  }
-  scratch.assign(static_cast<std::size_t>(p.k * V), T(0));
-  for (std::int64_t l = 0; l < p.k; ++l) std::memcpy(&scratch[l * V], p.b + l * p.ldb, p.n * sizeof(T));
-  for (; i + 4 <= p.m; i += 4) rows_narrow<T, 4>(p, i, scratch.data());
-  for (; i < p.m; ++i) rows_narrow<T, 1>(p, i, scratch.data());
-}
-
-// --- choosing the form ---
 
 // op(X) copied row-major into `packed` (X (rows, cols) after op), for the layouts neither form reads.
 template <typename T>
@@ -383,89 +86,389 @@ const T* pack(const T* x, std::int64_t ld, bool trans, std::int64_t rows, std::i
 template <typename T>
 void scale_c(const GemmProblem<T>& p) {
   for (std::int64_t i = 0; i < p.m; ++i) {
-    for (std::int64_t j = 0; j < p.n; ++j) finish(p, p.c + i * p.ldc + j, T(0));
-  }
-}
-
-// K == 1: C = alpha · a bᵀ + beta · C + bias, an outer product that only streams C (a layer
-// with one input feature, or the gradient through a layer with one output), bias included so
-// that C is written once. op(B) and the bias are made contiguous first when they are strided.
-template <typename T>
-NNLAB_GEMM_INLINE void outer_product(const GemmProblem<T>& p, std::vector<T>& scratch) {
-  const bool strided_b = p.trans_b && p.n > 1 && p.ldb != 1;
-  const bool strided_bias = p.bias != nullptr && p.bias_stride != 1;
-  scratch.resize(static_cast<std::size_t>((strided_b ? p.n : 0) + (strided_bias ? p.n : 0)));
-  const T* b = p.b;
-  const T* bias = p.bias;
-  T* free = scratch.data();
-  if (strided_b) {
-    for (std::int64_t j = 0; j < p.n; ++j) free[j] = p.b[j * p.ldb];
-    b = std::exchange(free, free + p.n);
-  }
-  if (strided_bias) {
-    for (std::int64_t j = 0; j < p.n; ++j) free[j] = p.bias[j * p.bias_stride];
-    bias = free;
-  }
-  for (std::int64_t i = 0; i < p.m; ++i) {
-    const T ai = p.alpha * (p.trans_a ? p.a[i] : p.a[i * p.lda]);
-    T* c = p.c + i * p.ldc;
-    if (p.beta == T(0) && bias == nullptr) {
-      for (std::int64_t j = 0; j < p.n; ++j) c[j] = ai * b[j];
-    } else if (p.beta == T(0)) {
-      for (std::int64_t j = 0; j < p.n; ++j) c[j] = ai * b[j] + bias[j];
-    } else {
-      for (std::int64_t j = 0; j < p.n; ++j) c[j] = ai * b[j] + (p.beta * c[j] + (bias ? bias[j] : T(0)));
+    for (std::int64_t j = 0; j < p.n; ++j) {
+      T& c = p.c[i * p.ldc + j];
+      c = p.beta != T(0) ? p.beta * c : T(0);
     }
   }
 }
 
-// float64 dots tiles are only 2 x 4 (8 lanes per vector). With this many rows the copy of Bᵀ
-// (K·N moves against 16·K·N multiply-adds) is amortised and rows tiles win: BM_SmallVsBlockedF64
-// /small with B transposed went from 1.9 to 0.9 us at 32^3 and from 13.3 to 6.5 us at 64^3.
-constexpr std::int64_t kPackRowsF64 = 16;
-// float32 likewise from this many rows: BM_Mid, 1 thread, 500x50x50 with B transposed (x · Wᵀ
-// of W6's middle layer) took 43 us in dots tiles against 32 us with B plain.
-constexpr std::int64_t kPackRowsF32 = 64;
+// The kernels on vectors of `Bytes` bytes (V elements).
+template <typename T, int Bytes>
+struct Tiles {
+  using Vec = typename Simd<T, Bytes>::Vec;
+  using Mask = typename Simd<T, Bytes>::Mask;
+  using Index = typename Simd<T, Bytes>::Index;
+  static constexpr int V = Bytes / sizeof(T);
 
-template <typename T>
-NNLAB_GEMM_INLINE void small_product(const GemmProblem<T>& p) {
-  if (p.m == 0 || p.n == 0) return;
-  if (p.k == 0) return scale_c(p);
-  // Per-thread scratch: batched products call this from several threads at once.
-  thread_local std::vector<T> scratch, packed;
-  if (p.k == 1) return outer_product(p, scratch);
-  GemmProblem<T> q = p;
-  if (q.n == 1 && q.m > 1 && q.ldc == 1) {
-    // A single column (a matrix-vector product) runs as its transpose, the row Cᵀ = op(B)ᵀ ·
-    // op(A)ᵀ, where vectors run along M instead of idling in one lane per row.
-    q.m = p.n, q.n = p.m;
-    q.a = p.b, q.lda = p.ldb, q.trans_a = !p.trans_b;
-    q.b = p.a, q.ldb = p.lda, q.trans_b = !p.trans_a;
-    q.ldc = q.n;
+  template <std::size_t... Lane>
+  [[gnu::always_inline]] static constexpr Mask lane_index(std::index_sequence<Lane...>) {
+    return Mask{static_cast<Index>(Lane)...};
   }
-  if (q.trans_b && (q.k < kWidth<T> || q.m >= (sizeof(T) == 8 ? kPackRowsF64 : kPackRowsF32))) {
-    // Use rows on a copy of Bᵀ (K x N) when dot products are shorter than a vector (most lanes
-    // would idle) or when enough rows share the copy (see kPackRowsF64, kPackRowsF32).
-    q.b = pack(q.b, q.ldb, true, q.k, q.n, packed);
-    q.ldb = q.n;
-    q.trans_b = false;
+
+  [[gnu::always_inline]] static Vec load(const T* p) {
+    Vec v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
   }
-  if (!q.trans_b) return rows_form(q, scratch);
-  if (q.trans_a) {  // Aᵀ · Bᵀ: both arrive as transposed views (rare); copy op(A) once
-    q.a = pack(q.a, q.lda, true, q.m, q.k, packed);
-    q.lda = q.k;
-    q.trans_a = false;
+
+  [[gnu::always_inline]] static void store(T* p, Vec v) { std::memcpy(p, &v, sizeof v); }
+
+  // c = alpha · acc + beta · c, reading c only when beta != 0.
+  [[gnu::always_inline]] static void finish(const GemmProblem<T>& p, T* c, Vec acc) {
+    Vec out = acc * p.alpha;
+    if (p.beta != T(0)) out += load(c) * p.beta;
+    store(c, out);
   }
-  dots_form(q);
+
+  // finish for lanes `from` .. V only (the others belong to a vector stored before).
+  [[gnu::always_inline]] static void finish_lanes(const GemmProblem<T>& p, T* c, Vec acc, int from) {
+    T out[V];
+    store(out, p.beta != T(0) ? acc * p.alpha + load(c) * p.beta : acc * p.alpha);
+    for (int s = from; s < V; ++s) c[s] = out[s];
+  }
+
+  [[gnu::always_inline]] static void finish(const GemmProblem<T>& p, T* c, T acc) {
+    *c = p.beta != T(0) ? p.alpha * acc + p.beta * *c : p.alpha * acc;
+  }
+
+  // --- rows form (B not transposed) ---
+
+  // c[i0 + r, columns] (rows ldc apart) = finish(Σ_l op(A)(i0 + r, l) · b[l, columns])   (b rows ldb apart)
+  // A single row with fewer than four vectors has too few FMA chains to hide their latency: it
+  // then keeps U partial sums over interleaved l, added up at the end.
+  template <int R, int NV, bool Overlap = false>
+  [[gnu::always_inline]] static void rows_tile(const GemmProblem<T>& p, std::int64_t i0, const T* b, std::int64_t ldb,
+                                               T* c, std::int64_t ldc, TileColumns cols) {
+    constexpr int U = R == 1 && NV < 4 ? 4 / NV : 1;
+    const OpA<T> a(p);
+    const auto column = [&](int v) { return v + 1 < NV || !Overlap ? cols.first + v * V : cols.last; };
+    Vec acc[U][R][NV] = {};
+    std::int64_t l = 0;
+    for (; l + U <= p.k; l += U) {
+      for (int u = 0; u < U; ++u) {
+        const T* row = b + (l + u) * ldb;
+        Vec bv[NV];
+        for (int v = 0; v < NV; ++v) bv[v] = load(row + column(v));
+        for (int r = 0; r < R; ++r) {
+          const T av = a(i0 + r, l + u);
+          for (int v = 0; v < NV; ++v) acc[u][r][v] += av * bv[v];
+        }
+      }
+    }
+    if constexpr (U > 1) {  // only when R == 1
+      for (; l < p.k; ++l) {
+        for (int v = 0; v < NV; ++v) acc[0][0][v] += a(i0, l) * load(b + l * ldb + column(v));
+      }
+      for (int u = 1; u < U; ++u) {
+        for (int v = 0; v < NV; ++v) acc[0][0][v] += acc[u][0][v];
+      }
+    }
+    for (int r = 0; r < R; ++r) {
+      T* c_row = c + r * ldc;
+      for (int v = 0; v + 1 < NV; ++v) finish(p, c_row + column(v), acc[0][r][v]);
+      if constexpr (Overlap) {
+        finish_lanes(p, c_row + cols.last, acc[0][r][NV - 1], cols.keep_from);
+      } else {
+        finish(p, c_row + column(NV - 1), acc[0][r][NV - 1]);
+      }
+    }
+  }
+
+  // A tile of `count` (1 .. NV) vectors, so that a strip's last tile takes what is left in one pass.
+  template <int R, int NV>
+  [[gnu::always_inline]] static void rows_tile_of(int count, const GemmProblem<T>& p, std::int64_t i0, T* c,
+                                                  TileColumns cols) {
+    if constexpr (NV > 1) {
+      if (count < NV) return rows_tile_of<R, NV - 1>(count, p, i0, c, cols);
+    }
+    if (cols.keep_from == 0) return rows_tile<R, NV>(p, i0, p.b, p.ldb, c, p.ldc, cols);
+    rows_tile<R, NV, true>(p, i0, p.b, p.ldb, c, p.ldc, cols);
+  }
+
+  // Rows i0 .. i0+R across all of N (n >= V): full tiles of NV vectors, then one with the rest.
+  template <int R, int NV>
+  [[gnu::always_inline]] static void rows_strip(const GemmProblem<T>& p, std::int64_t i0) {
+    T* c = p.c + i0 * p.ldc;
+    const std::int64_t vectors = (p.n + V - 1) / V;
+    std::int64_t first = 0;
+    for (; first + NV < vectors; first += NV) {
+      rows_tile<R, NV>(p, i0, p.b, p.ldb, c, p.ldc, {first * V, (first + NV - 1) * V, 0});
+    }
+    const int count = static_cast<int>(vectors - first);
+    rows_tile_of<R, NV>(count, p, i0, c, {first * V, p.n - V, static_cast<int>(vectors * V - p.n)});
+  }
+
+  // Rows i0 .. i0+R of a product narrower than a vector (n < V): `padded_b` holds B's columns
+  // zero-padded to V (K rows of V); the tile is computed into V-wide scratch rows and only the
+  // real columns are copied back.
+  template <int R>
+  [[gnu::always_inline]] static void rows_narrow(const GemmProblem<T>& p, std::int64_t i0, const T* padded_b) {
+    T scratch[R][V] = {};
+    T* c = p.c + i0 * p.ldc;
+    if (p.beta != T(0)) {
+      for (int r = 0; r < R; ++r) std::memcpy(scratch[r], c + r * p.ldc, p.n * sizeof(T));
+    }
+    rows_tile<R, 1>(p, i0, padded_b, V, &scratch[0][0], V, TileColumns{});
+    for (int r = 0; r < R; ++r) std::memcpy(c + r * p.ldc, scratch[r], p.n * sizeof(T));
+  }
+
+  // --- dots form (A not transposed, B transposed) ---
+
+  // The K tail of a dot product (k % V elements, k >= V) is read as the last full vector
+  // [k - V, k), whose first lanes were already summed: tail_lanes marks the fresh ones and
+  // `only` zeroes the rest, in both operands so that an inf already counted cannot make 0 · inf.
+  [[gnu::always_inline]] static Mask tail_lanes(std::int64_t fresh) {
+    const auto first_fresh = static_cast<Index>(V - fresh);
+    return lane_index(std::make_index_sequence<V>{}) >= first_fresh;
+  }
+
+  [[gnu::always_inline]] static Vec only(Mask keep, Vec v) { return keep ? v : Vec{}; }
+
+  template <int Group, std::size_t... Lane>
+  [[gnu::always_inline]] static Vec fold_pair(Vec p, Vec q, std::index_sequence<Lane...>) {
+#if defined(__clang__)  // clang has no __builtin_shuffle; its shufflevector takes the lanes as constants
+    return __builtin_shufflevector(p, q, fold_lane(Lane, Group, V, 0)...) +
+           __builtin_shufflevector(p, q, fold_lane(Lane, Group, V, 1)...);
+#else
+    const Mask low = {fold_lane(Lane, Group, V, 0)...};
+    const Mask high = {fold_lane(Lane, Group, V, 1)...};
+    return __builtin_shuffle(p, q, low) + __builtin_shuffle(p, q, high);
+#endif
+  }
+
+  // acc[0] lane s = the sum of the lanes of acc[s], for s < V (acc[1 ..] are clobbered).
+  template <int Group = V>
+  [[gnu::always_inline]] static void fold_sums(Vec* acc) {
+    if constexpr (Group > 1) {
+      for (int s = 0; s < Group / 2; ++s) {
+        acc[s] = fold_pair<Group>(acc[2 * s], acc[2 * s + 1], std::make_index_sequence<V>{});
+      }
+      fold_sums<Group / 2>(acc);
+    }
+  }
+
+  // C[i0 .. i0+R, j0 .. j0+S) = finish(A rows i0 .. · Bₛ rows j0 ..), R·S = V dot products:
+  // R A loads and S B loads feed R·S FMAs per step, and the fold leaves C(i0+r, j0+s) in lane r·S+s.
+  template <int R, int S>
+  [[gnu::always_inline]] static void dots_tile(const GemmProblem<T>& p, std::int64_t i0, std::int64_t j0) {
+    static_assert(R * S == V);
+    const T* a = p.a + i0 * p.lda;
+    const T* b = p.b + j0 * p.ldb;
+    Vec acc[V] = {};
+    const std::int64_t k_vec = p.k - p.k % V;
+    for (std::int64_t l = 0; l < k_vec; l += V) {
+      Vec av[R], bv[S];
+      for (int r = 0; r < R; ++r) av[r] = load(a + r * p.lda + l);
+      for (int s = 0; s < S; ++s) bv[s] = load(b + s * p.ldb + l);
+      for (int r = 0; r < R; ++r) {
+        for (int s = 0; s < S; ++s) acc[r * S + s] += av[r] * bv[s];
+      }
+    }
+    if (k_vec < p.k) {
+      const Mask fresh = tail_lanes(p.k - k_vec);
+      const std::int64_t l = p.k - V;
+      Vec av[R], bv[S];
+      for (int r = 0; r < R; ++r) av[r] = only(fresh, load(a + r * p.lda + l));
+      for (int s = 0; s < S; ++s) bv[s] = only(fresh, load(b + s * p.ldb + l));
+      for (int r = 0; r < R; ++r) {
+        for (int s = 0; s < S; ++s) acc[r * S + s] += av[r] * bv[s];
+      }
+    }
+    fold_sums(acc);
+    Vec out = acc[0] * p.alpha;
+    T* c = p.c + i0 * p.ldc + j0;
+    T lanes[V];
+    if (p.beta != T(0)) {
+      for (int r = 0; r < R; ++r) std::memcpy(lanes + r * S, c + r * p.ldc, S * sizeof(T));
+      out += load(lanes) * p.beta;
+    }
+    store(lanes, out);
+    for (int r = 0; r < R; ++r) std::memcpy(c + r * p.ldc, lanes + r * S, S * sizeof(T));
+  }
+
+  // C[i, j] for a single column (the last n % S): one dot product, lanes summed in a fixed order.
+  [[gnu::always_inline]] static void dots_single(const GemmProblem<T>& p, std::int64_t i, std::int64_t j) {
+    const T* a = p.a + i * p.lda;
+    const T* b = p.b + j * p.ldb;
+    Vec acc = {};
+    const std::int64_t k_vec = p.k - p.k % V;
+    for (std::int64_t l = 0; l < k_vec; l += V) acc += load(a + l) * load(b + l);
+    if (k_vec < p.k) {
+      const Mask fresh = tail_lanes(p.k - k_vec);
+      acc += only(fresh, load(a + p.k - V)) * only(fresh, load(b + p.k - V));
+    }
+    T total = 0;
+    for (int s = 0; s < V; ++s) total += acc[s];
+    finish(p, p.c + i * p.ldc + j, total);
+  }
+
+  // Rows i0 .. i0+R: tiles of S columns, then single columns.
+  template <int R, int S>
+  [[gnu::always_inline]] static void dots_strip(const GemmProblem<T>& p, std::int64_t i0) {
+    std::int64_t j = 0;
+    for (; j + S <= p.n; j += S) dots_tile<R, S>(p, i0, j);
+    for (; j < p.n; ++j) {
+      for (int r = 0; r < R; ++r) dots_single(p, i0 + r, j);
+    }
+  }
+
+  // Tiles of R x 4 (float32 at 64 bytes: 4 x 4, 8 loads per 16 FMAs), 1 x V when V < 4. A
+  // leftover row gets 1 x V.
+  [[gnu::always_inline]] static void dots_form(const GemmProblem<T>& p) {
+    constexpr int R = V >= 4 ? V / 4 : 1;
+    std::int64_t i = 0;
+    for (; i + R <= p.m; i += R) dots_strip<R, V / R>(p, i);
+    for (; i < p.m; ++i) dots_strip<1, V>(p, i);
+  }
+
+  // Columns j0 .. n of C, fewer than a vector, as dot products: those columns of B are copied as
+  // rows of Bᵀ (A must not be transposed, and K at least a vector). Tiles of S columns by V / S rows.
+  template <int S>
+  [[gnu::always_inline]] static void dots_narrow(const GemmProblem<T>& q) {
+    constexpr int R = V / S;
+    std::int64_t i = 0;
+    for (; i + R <= q.m; i += R) dots_strip<R, S>(q, i);
+    for (; i < q.m; ++i) {
+      for (std::int64_t j = 0; j < q.n; ++j) dots_single(q, i, j);
+    }
+  }
+
+  [[gnu::always_inline]] static void dots_columns(const GemmProblem<T>& p, std::int64_t j0, std::vector<T>& scratch) {
+    const std::int64_t t = p.n - j0;
+    scratch.resize(static_cast<std::size_t>(t * p.k));
+    for (std::int64_t l = 0; l < p.k; ++l) {
+      for (std::int64_t s = 0; s < t; ++s) scratch[s * p.k + l] = p.b[l * p.ldb + j0 + s];
+    }
+    GemmProblem<T> q = p;
+    q.b = scratch.data();
+    q.ldb = p.k;
+    q.trans_b = true;
+    q.c = p.c + j0;
+    q.n = t;
+    if constexpr (V >= 4) {  // a tile is at most one vector of dot products
+      if (t >= 4) return dots_narrow<4>(q);
+    }
+    if (t >= 2) return dots_narrow<2>(q);
+    dots_narrow<1>(q);
+  }
+
+  // Four rows share each B load; a single row gets four vectors so that enough independent
+  // FMA chains are in flight for a batch of 1. A tail of at most half a vector past the last full
+  // one (W6's N = 50 = 3·16 + 2) goes to dot products: an overlapping last vector would spend a
+  // whole vector's multiply-adds on those few columns (a quarter of the work at N = 50).
+  [[gnu::always_inline]] static void rows_form(const GemmProblem<T>& p, std::vector<T>& scratch) {
+    std::int64_t i = 0;
+    if (p.n >= V) {
+      const std::int64_t tail = p.n % V;
+      const bool dots_tail = tail != 0 && tail <= V / 2 && !p.trans_a && p.k >= V;
+      GemmProblem<T> body = p;
+      if (dots_tail) body.n -= tail;
+      for (; i + 4 <= body.m; i += 4) rows_strip<4, 2>(body, i);
+      for (; i < body.m; ++i) rows_strip<1, 4>(body, i);
+      if (dots_tail) dots_columns(p, body.n, scratch);
+      return;
+    }
+    scratch.assign(static_cast<std::size_t>(p.k * V), T(0));
+    for (std::int64_t l = 0; l < p.k; ++l) std::memcpy(&scratch[l * V], p.b + l * p.ldb, p.n * sizeof(T));
+    for (; i + 4 <= p.m; i += 4) rows_narrow<4>(p, i, scratch.data());
+    for (; i < p.m; ++i) rows_narrow<1>(p, i, scratch.data());
+  }
+
+  // --- choosing the form ---
+
+  // K == 1: C = alpha · a bᵀ + beta · C + bias, an outer product that only streams C (a layer
+  // with one input feature, or the gradient through a layer with one output), bias included so
+  // that C is written once. op(B) and the bias are made contiguous first when they are strided.
+  [[gnu::always_inline]] static void outer_product(const GemmProblem<T>& p, std::vector<T>& scratch) {
+    const bool strided_b = p.trans_b && p.n > 1 && p.ldb != 1;
+    const bool strided_bias = p.bias != nullptr && p.bias_stride != 1;
+    scratch.resize(static_cast<std::size_t>((strided_b ? p.n : 0) + (strided_bias ? p.n : 0)));
+    const T* b = p.b;
+    const T* bias = p.bias;
+    T* free = scratch.data();
+    if (strided_b) {
+      for (std::int64_t j = 0; j < p.n; ++j) free[j] = p.b[j * p.ldb];
+      b = std::exchange(free, free + p.n);
+    }
+    if (strided_bias) {
+      for (std::int64_t j = 0; j < p.n; ++j) free[j] = p.bias[j * p.bias_stride];
+      bias = free;
+    }
+    for (std::int64_t i = 0; i < p.m; ++i) {
+      const T ai = p.alpha * (p.trans_a ? p.a[i] : p.a[i * p.lda]);
+      T* c = p.c + i * p.ldc;
+      if (p.beta == T(0) && bias == nullptr) {
+        for (std::int64_t j = 0; j < p.n; ++j) c[j] = ai * b[j];
+      } else if (p.beta == T(0)) {
+        for (std::int64_t j = 0; j < p.n; ++j) c[j] = ai * b[j] + bias[j];
+      } else {
+        for (std::int64_t j = 0; j < p.n; ++j) c[j] = ai * b[j] + (p.beta * c[j] + (bias ? bias[j] : T(0)));
+      }
+    }
+  }
+
+  // float64 dots tiles are only 2 x 4 (8 lanes per vector). With this many rows the copy of Bᵀ
+  // (K·N moves against 16·K·N multiply-adds) is amortised and rows tiles win: BM_SmallVsBlockedF64
+  // /small with B transposed went from 1.9 to 0.9 us at 32^3 and from 13.3 to 6.5 us at 64^3.
+  static constexpr std::int64_t kPackRowsF64 = 16;
+  // float32 likewise from this many rows: BM_Mid, 1 thread, 500x50x50 with B transposed (x · Wᵀ
+  // of W6's middle layer) took 43 us in dots tiles against 32 us with B plain.
+  static constexpr std::int64_t kPackRowsF32 = 64;
+
+  [[gnu::always_inline]] static void small_product(const GemmProblem<T>& p) {
+    if (p.m == 0 || p.n == 0) return;
+    if (p.k == 0) return scale_c(p);
+    // Per-thread scratch: batched products call this from several threads at once.
+    thread_local std::vector<T> scratch, packed;
+    if (p.k == 1) return outer_product(p, scratch);
+    GemmProblem<T> q = p;
+    if (q.n == 1 && q.m > 1 && q.ldc == 1) {
+      // A single column (a matrix-vector product) runs as its transpose, the row Cᵀ = op(B)ᵀ ·
+      // op(A)ᵀ, where vectors run along M instead of idling in one lane per row.
+      q.m = p.n, q.n = p.m;
+      q.a = p.b, q.lda = p.ldb, q.trans_a = !p.trans_b;
+      q.b = p.a, q.ldb = p.lda, q.trans_b = !p.trans_a;
+      q.ldc = q.n;
+    }
+    if (q.trans_b && (q.k < V || q.m >= (sizeof(T) == 8 ? kPackRowsF64 : kPackRowsF32))) {
+      // Use rows on a copy of Bᵀ (K x N) when dot products are shorter than a vector (most lanes
+      // would idle) or when enough rows share the copy (see kPackRowsF64, kPackRowsF32).
+      q.b = pack(q.b, q.ldb, true, q.k, q.n, packed);
+      q.ldb = q.n;
+      q.trans_b = false;
+    }
+    if (!q.trans_b) return rows_form(q, scratch);
+    if (q.trans_a) {  // Aᵀ · Bᵀ: both arrive as transposed views (rare); copy op(A) once
+      q.a = pack(q.a, q.lda, true, q.m, q.k, packed);
+      q.lda = q.k;
+      q.trans_a = false;
+    }
+    dots_form(q);
+  }
+};
+
+// The entry points, one per ISA at its register width, picked when the library loads. Clang 14
+// (the fuzz build) does not multiversion on arch=, so it gets the baseline alone.
+#if defined(__clang__)
+void small_product_f32(const GemmProblem<float>& p) { Tiles<float, 16>::small_product(p); }
+void small_product_f64(const GemmProblem<double>& p) { Tiles<double, 16>::small_product(p); }
+#else
+[[gnu::target("arch=x86-64-v4")]] void small_product_f32(const GemmProblem<float>& p) {
+  Tiles<float, 64>::small_product(p);
 }
-
-#undef NNLAB_GEMM_INLINE
-
-NNLAB_ISA_CLONES
-void small_product_f32(const GemmProblem<float>& p) { small_product(p); }
-
-NNLAB_ISA_CLONES
-void small_product_f64(const GemmProblem<double>& p) { small_product(p); }
+[[gnu::target("arch=x86-64-v3")]] void small_product_f32(const GemmProblem<float>& p) {
+  Tiles<float, 32>::small_product(p);
+}
+[[gnu::target("default")]] void small_product_f32(const GemmProblem<float>& p) { Tiles<float, 16>::small_product(p); }
+[[gnu::target("arch=x86-64-v4")]] void small_product_f64(const GemmProblem<double>& p) {
+  Tiles<double, 64>::small_product(p);
+}
+[[gnu::target("arch=x86-64-v3")]] void small_product_f64(const GemmProblem<double>& p) {
+  Tiles<double, 32>::small_product(p);
+}
+[[gnu::target("default")]] void small_product_f64(const GemmProblem<double>& p) { Tiles<double, 16>::small_product(p); }
+#endif
 
 }  // namespace
 
@@ -479,7 +482,20 @@ void gemm_small(const GemmProblem<T>& p) {
   }
 }
 
+template <typename T>
+void gemm_small_at_width(const GemmProblem<T>& p, int vector_bytes) {
+  if (p.bias != nullptr && p.k != 1) return gemm_small_at_width(fold_bias(p), vector_bytes);
+  switch (vector_bytes) {
+    case 16: return Tiles<T, 16>::small_product(p);
+    case 32: return Tiles<T, 32>::small_product(p);
+    case 64: return Tiles<T, 64>::small_product(p);
+  }
+  throw std::invalid_argument("gemm_small_at_width: vector_bytes must be 16, 32 or 64");
+}
+
 template void gemm_small<float>(const GemmProblem<float>&);
 template void gemm_small<double>(const GemmProblem<double>&);
+template void gemm_small_at_width<float>(const GemmProblem<float>&, int);
+template void gemm_small_at_width<double>(const GemmProblem<double>&, int);
 
 }  // namespace nnlab::kernels::cpu
