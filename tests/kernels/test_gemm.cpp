@@ -294,10 +294,9 @@ void through_dispatch(const GemmProblem<float>& p) {
        MutView{p.c, DType::f32, Shape{p.m, p.n}, Shape{p.ldc, 1}}, p.alpha, p.beta, bias);
 }
 
-// Mid-size products (and outer products writing a large C) are split into one part per thread:
-// by rows, or by 16-column blocks when C is wider than tall; larger ones go to oneDNN's own team,
-// except on gemm_small (many rows through a narrow layer: 3000x64x64), which is always split.
-// Three threads leave a shorter last part, and a column count off the block size a narrower one.
+// Mid-size and large products (and outer products writing a large C) are split into one part
+// per thread: by rows, or by 16-column blocks when C is wider than tall. Three threads leave a
+// shorter last part, and a column count off the block size a narrower one.
 TEST(Gemm, SplitProductsMatchTheReference) {
   const std::vector<Case> shapes = {{300, 70, 50},  {1001, 50, 50}, {1000, 50, 1},   {20, 500, 100},
                                     {50, 50, 1000}, {7, 1001, 150}, {256, 256, 256}, {3000, 64, 64}};
@@ -319,6 +318,25 @@ TEST(Gemm, SplitProductsAreReproducible) {
   through_dispatch(again.problem);
   set_num_threads(saved);
   EXPECT_EQ(first.c, again.c);
+}
+
+// With the threads paused (the machine busy), the caller runs the same parts one after the
+// other: the same bits as two threads, on both backends and a product large enough for sgemm's
+// own team.
+TEST(Gemm, PausedThreadsGiveTheSameBits) {
+  const int saved = num_threads();
+  set_num_threads(2);
+  for (const Case& shape : std::vector<Case>{{997, 50, 50}, {64, 512, 784}, {784, 512, 64}, {20, 500, 100}}) {
+    Operands<float> parallel(false, true, shape, 0, 1.0f, 0.0f, 9, true);
+    Operands<float> paused = parallel;
+    paused.rebind();
+    through_dispatch(parallel.problem);
+    detail::pause_threads_for(std::chrono::hours(1));
+    through_dispatch(paused.problem);
+    detail::pause_threads_for({});
+    EXPECT_EQ(parallel.c, paused.c) << shape.m << "x" << shape.n << "x" << shape.k;
+  }
+  set_num_threads(saved);
 }
 
 // Cubes from 56 to 72 straddle the small/oneDNN crossover; both backends must agree with the reference.

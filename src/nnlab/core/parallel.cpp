@@ -1,5 +1,8 @@
 #include "nnlab/core/parallel.h"
 
+#include <algorithm>
+#include <atomic>
+
 #include "nnlab/core/check.h"
 
 namespace nnlab {
@@ -12,5 +15,58 @@ void set_num_threads(int threads) {
   NNLAB_CHECK(threads >= 1, ValueError, "set_num_threads: expected at least 1 thread, got {}", threads);
   omp_set_num_threads(threads);
 }
+
+namespace detail {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A region is late when its other threads end more than kLate after the caller's chunk, and
+// later than the caller's chunk took: on a quiet machine waking a spinning thread costs
+// microseconds (a sleeping one tens), while a thread that lost its core comes back after a
+// scheduler slice, milliseconds.
+constexpr Clock::duration kLate = 200us;
+// Two late regions within kLateWindow pause the threads: with another process on a core, about
+// every other region that crosses a scheduler slice is late, while a quiet virtual machine has a
+// late region (a vCPU preempted by the host) a few times a second, apart.
+constexpr Clock::duration kLateWindow = 20ms;
+// How long the threads stay paused: kSerialPeriod, doubled (up to kMaxSerialPeriod) each time
+// they pause again soon after resuming, so that on a machine that stays busy the retries (each
+// costs two late regions, a few milliseconds) become rare, while a quiet machine, paused by
+// chance, gets its threads back within kSerialPeriod.
+constexpr Clock::duration kSerialPeriod = 100ms;
+constexpr Clock::duration kMaxSerialPeriod = 1600ms;
+
+// Clock ticks since the epoch: until when the threads are paused, and the last late region; and
+// the length of the last pause.
+std::atomic<Clock::rep> paused_until{0};
+std::atomic<Clock::rep> last_late{0};
+std::atomic<Clock::rep> serial_period{Clock::duration(kSerialPeriod).count()};
+
+Clock::rep ticks(Clock::time_point t) { return t.time_since_epoch().count(); }
+
+}  // namespace
+
+bool threads_paused(Clock::time_point now) { return ticks(now) < paused_until.load(std::memory_order_relaxed); }
+
+void note_region(Clock::time_point start, Clock::time_point caller_done, Clock::time_point end) {
+  const Clock::duration late = end - caller_done;
+  if (late <= kLate || late <= caller_done - start) return;
+  const Clock::rep previous = last_late.exchange(ticks(end), std::memory_order_relaxed);
+  if (ticks(end) - previous >= Clock::duration(kLateWindow).count()) return;
+  const Clock::rep resumed = paused_until.load(std::memory_order_relaxed);
+  Clock::rep period = Clock::duration(kSerialPeriod).count();
+  if (ticks(end) - resumed < 2 * Clock::duration(kSerialPeriod).count()) {  // paused again soon after resuming
+    period = std::min(2 * serial_period.load(std::memory_order_relaxed), Clock::duration(kMaxSerialPeriod).count());
+  }
+  serial_period.store(period, std::memory_order_relaxed);
+  paused_until.store(ticks(end) + period, std::memory_order_relaxed);
+}
+
+void pause_threads_for(Clock::duration period) {
+  paused_until.store(ticks(Clock::now() + period), std::memory_order_relaxed);
+}
+
+}  // namespace detail
 
 }  // namespace nnlab

@@ -3,6 +3,7 @@
 // Ranges shorter than `grain` run inline on the calling thread: waking threads costs
 // microseconds, more than small loops take.
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 
 #include <omp.h>
@@ -15,9 +16,30 @@ void set_num_threads(int threads);
 // Cores this process may run on (its CPU affinity, as the default thread count counts them).
 int num_cores();
 
-// Calls fn(begin, end) on disjoint chunks that cover [begin, end). Each chunk is at least
-// `grain` long, so the split (and any float summation order inside fn) depends only on the
-// thread count.
+namespace detail {
+
+using Clock = std::chrono::steady_clock;
+
+// Sharing the machine. When another process keeps a core busy, a parallel region's other thread
+// loses its core for a scheduler slice (milliseconds) and the caller waits for it at the end of
+// every region: two threads ran 2-2.5x slower than one (W6, W2 with a busy loop on one of two
+// cores). parallel_for therefore notes each region's lateness, the time between the caller's
+// own chunk ending and the region ending; a late region puts parallel_for on the caller alone
+// for a while (kSerialPeriod in parallel.cpp), after which it tries the threads again.
+// Until when parallel_for runs its chunks on the calling thread, one after the other.
+bool threads_paused(Clock::time_point now);
+// Records a region that started at `start`, whose caller finished its chunk at `caller_done`
+// and which ended at `end`.
+void note_region(Clock::time_point start, Clock::time_point caller_done, Clock::time_point end);
+// Tests: pause the threads for `period` from now (zero: resume them).
+void pause_threads_for(Clock::duration period);
+
+}  // namespace detail
+
+// Calls fn(begin, end) on disjoint chunks that cover [begin, end): one per thread, and no more
+// than ceil(n / grain). The split (and any float summation order inside fn) depends only on the
+// thread count: when the threads are paused (detail::threads_paused), the caller runs the same
+// chunks in order, and results do not change.
 template <typename Fn>
 void parallel_for(std::int64_t begin, std::int64_t end, std::int64_t grain, const Fn& fn) {
   const std::int64_t n = end - begin;
@@ -32,13 +54,23 @@ void parallel_for(std::int64_t begin, std::int64_t end, std::int64_t grain, cons
     return;
   }
   const std::int64_t chunks = std::min<std::int64_t>(threads, (n + grain - 1) / std::max<std::int64_t>(grain, 1));
-#pragma omp parallel num_threads(static_cast<int>(chunks))
-  {
-    const std::int64_t t = omp_get_thread_num();
+  const auto chunk = [&](std::int64_t t) {
     const std::int64_t lo = begin + n * t / chunks;
     const std::int64_t hi = begin + n * (t + 1) / chunks;
     if (lo < hi) fn(lo, hi);
+  };
+  const detail::Clock::time_point start = detail::Clock::now();
+  if (detail::threads_paused(start)) {
+    for (std::int64_t t = 0; t < chunks; ++t) chunk(t);
+    return;
   }
+  detail::Clock::time_point caller_done;
+#pragma omp parallel num_threads(static_cast <int>(chunks))
+  {
+    chunk(omp_get_thread_num());
+    if (omp_get_thread_num() == 0) caller_done = detail::Clock::now();
+  }
+  detail::note_region(start, caller_done, detail::Clock::now());
 }
 
 }  // namespace nnlab

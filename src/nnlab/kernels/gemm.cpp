@@ -37,9 +37,12 @@ constexpr std::int64_t kSmallMaxPanel = 1 << 14;   // 128^2
 constexpr std::int64_t kNarrowMax = 100;
 constexpr std::int64_t kNarrowMinRows = 256;
 // Products of at least kMinSplitFlops, or writing at least kMinSplitOutput elements of C, are
-// split here into one part per thread, each part run by its backend on that thread alone (for
-// sgemm only below its own team, cpu::kSgemmMinTeamFlops). Measured on 2 cores with
-// bench_workloads: sgemm's team made W6's 1000x50x50 products and W9's 100x3072x10 ones slower
+// split here into one part per thread, each part run by its backend on that thread alone, large
+// ones too: sgemm's own team would wait for a thread that lost its core whenever another
+// program is busy, where parallel_for runs the same parts on the caller (core/parallel.h). W2
+// (products up to 64x784x512) ran as fast split as with the team on a quiet machine, and went
+// from 0.5x to 0.84-0.96x of its one-thread speed with a busy loop on one of two cores.
+// Measured on 2 cores with bench_workloads: sgemm's team made W6's 1000x50x50 products and W9's 100x3072x10 ones slower
 // than one thread (its threading is tuned for large products), while the split gained 23 % on
 // W6 and W2 and took a third off W9's forward and backward time. Splitting W6's 1000x50 outer
 // products (K = 1) too gained another 8 %: each thread then writes the half of the rows that the
@@ -113,7 +116,7 @@ void run_backend(const cpu::GemmProblem<T>& p, GemmBackend backend) {
     case GemmBackend::small: return cpu::gemm_small(p);
     case GemmBackend::blocked: return cpu::gemm_blocked(p);
     case GemmBackend::dnnl:
-      if constexpr (std::is_same_v<T, float>) return cpu::gemm_dnnl(p);
+      if constexpr (std::is_same_v<T, float>) return cpu::gemm_dnnl_on_caller(p);
       break;
   }
   NNLAB_UNREACHABLE("kernels::gemm: backend for this dtype");
@@ -167,10 +170,8 @@ void run_split(const cpu::GemmProblem<T>& p, GemmBackend backend, int threads) {
 template <typename T>
 void run_one(const cpu::GemmProblem<T>& p, GemmBackend backend) {
   const double flops = 2.0 * static_cast<double>(p.m) * static_cast<double>(p.n) * static_cast<double>(p.k);
-  // gemm_small has no threads of its own; sgemm has its team above kSgemmMinTeamFlops.
-  const bool split = (backend == GemmBackend::small ||
-                      (backend == GemmBackend::dnnl && flops < cpu::kSgemmMinTeamFlops)) &&
-                     (flops >= kMinSplitFlops || p.m * p.n >= kMinSplitOutput);
+  // gemm_blocked splits its panels across the threads itself.
+  const bool split = backend != GemmBackend::blocked && (flops >= kMinSplitFlops || p.m * p.n >= kMinSplitOutput);
   if (split && num_threads() > 1 && !omp_in_parallel()) return run_split(p, backend, num_threads());
   run_backend(p, backend);
 }

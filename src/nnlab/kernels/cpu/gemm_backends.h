@@ -69,9 +69,13 @@ void gemm_blocked(const GemmProblem<T>& p);
 
 // oneDNN's sgemm. Products of at least kSgemmMinTeamFlops run on nnlab::num_threads() threads
 // (the shared OpenMP pool), smaller ones on the calling thread: sgemm's team costs more than it
-// saves below that (2 cores: 6e7 lost 25 % on W2's products against 2e7; kernels::gemm splits
-// mid-size products across threads itself).
+// saves below that (2 cores: 6e7 lost 25 % on W2's products against 2e7). kernels::gemm does not
+// use the team (see gemm_dnnl_on_caller); the convolutions' unfolded products do.
 inline constexpr double kSgemmMinTeamFlops = 2e7;
 void gemm_dnnl(const GemmProblem<float>& p);
+// oneDNN's sgemm on the calling thread alone, whatever the size: kernels::gemm splits products
+// across threads itself, in parts that parallel_for may also run one after the other on the
+// caller when the machine is busy (core/parallel.h), with the same results either way.
+void gemm_dnnl_on_caller(const GemmProblem<float>& p);
 
 }  // namespace nnlab::kernels::cpu

@@ -33,12 +33,17 @@ dnnl_status_t sgemm(const GemmProblem<float>& problem) {
 }  // namespace
 
 void gemm_dnnl(const GemmProblem<float>& p) {
+  const double flops = 2.0 * static_cast<double>(p.m) * static_cast<double>(p.n) * static_cast<double>(p.k);
+  if (flops >= kSgemmMinTeamFlops && num_threads() > 1 && !omp_in_parallel()) return check(sgemm(p));
+  gemm_dnnl_on_caller(p);
+}
+
+void gemm_dnnl_on_caller(const GemmProblem<float>& p) {
   if (p.m == 0 || p.n == 0) return;
   if (p.k == 0) return gemm_small(p);  // sgemm returns early on K = 0 without applying beta
-  const double flops = 2.0 * static_cast<double>(p.m) * static_cast<double>(p.n) * static_cast<double>(p.k);
   const int threads = num_threads();
   // In a parallel region sgemm runs on the calling thread anyway (nested teams get one thread).
-  if (flops >= kSgemmMinTeamFlops || threads <= 1 || omp_in_parallel()) return check(sgemm(p));
+  if (threads <= 1 || omp_in_parallel()) return check(sgemm(p));
   omp_set_num_threads(1);
   const dnnl_status_t status = sgemm(p);
   omp_set_num_threads(threads);
