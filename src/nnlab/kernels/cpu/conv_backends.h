@@ -20,7 +20,8 @@ void conv2d_backward_weights_reference(const Conv2dGeometry& g, const T* x, cons
 // oneDNN convolution primitives (float32 only), cached by geometry; thread-safe. Use
 // nnlab::num_threads() threads (the shared OpenMP pool).
 // The forward keeps x as its primitive read it in *kept_input when kept_input is non-null and x
-// needed a conversion (left empty otherwise).
+// needed a conversion that backward-weights reads too (left empty otherwise: the backward then
+// reads x).
 void conv2d_forward_dnnl(const Conv2dGeometry& g, const float* x, const float* weight, const float* bias, float* out,
                          std::shared_ptr<const DnnlBuffer>* kept_input = nullptr);
 // Both gradients of one call: dx when non-null (reads weight), dweight and dbias when dweight is
