@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "nnlab/core/parallel.h"
 #include "nnlab/core/rng.h"
 #include "nnlab/kernels/conv.h"
 #include "nnlab/kernels/cpu/conv_backends.h"
@@ -176,6 +177,54 @@ TEST(ConvDnnl, BackwardWeightsMatchesReference) {
     EXPECT_TRUE(within_rounding(dw_alone, want_dw, magnitude_dw, terms)) << c.name;
     EXPECT_TRUE(within_rounding(db, want_db, magnitude_db, terms)) << c.name;
   }
+}
+
+// First layers (3x3, stride 1, 1-7 input channels): map widths below, at and past a vector of 8
+// and one not a multiple of it, padding 0, 1 and 2, a non-square map, one image and several.
+TEST(ConvFirstLayer, WeightGradientMatchesReference) {
+  const std::vector<Case> cases = {
+      {"1 channel 28x28 pad 1", geometry(4, 1, 28, 28, 32, 3, 3, {.pad_h = 1, .pad_w = 1})},
+      {"3 channels 9x13 pad 0", geometry(3, 3, 9, 13, 5, 3, 3)},
+      {"7 channels 8x8 pad 2", geometry(2, 7, 8, 8, 6, 3, 3, {.pad_h = 2, .pad_w = 2})},
+      {"2 channels 5x21 pad 1/0", geometry(1, 2, 5, 21, 3, 3, 3, {.pad_h = 1})},
+      {"1 channel 3x3 pad 0", geometry(2, 1, 3, 3, 4, 3, 3)},
+  };
+  for (const Case& c : cases) {
+    ASSERT_TRUE(cpu::conv_first_layer_suits(c.g)) << c.name;
+    const Sizes s = sizes_of(c.g);
+    const auto x = random_values(s.x, 21), dout = random_values(s.out, 22);
+    std::vector<float> dw = nan_filled(s.weight), db = nan_filled(c.g.out_channels), dw_alone = nan_filled(s.weight);
+    std::vector<float> want_dw(s.weight), want_db(c.g.out_channels);
+    std::vector<double> magnitude_dw(s.weight), magnitude_db(c.g.out_channels);
+    cpu::conv2d_backward_weights_first_layer(c.g, x.data(), dout.data(), dw.data(), db.data());
+    cpu::conv2d_backward_weights_first_layer(c.g, x.data(), dout.data(), dw_alone.data(), nullptr);
+    cpu::conv2d_backward_weights_reference<float>(c.g, x.data(), dout.data(), want_dw.data(), want_db.data());
+    cpu::conv2d_backward_weights_reference<double>(c.g, absolute(x).data(), absolute(dout).data(), magnitude_dw.data(),
+                                                   magnitude_db.data());
+    const std::int64_t terms = c.g.batch * c.g.out_h * c.g.out_w;
+    EXPECT_TRUE(within_rounding(dw, want_dw, magnitude_dw, terms)) << c.name;
+    EXPECT_EQ(dw, dw_alone) << c.name;
+    EXPECT_TRUE(within_rounding(db, want_db, magnitude_db, terms)) << c.name;
+  }
+  EXPECT_FALSE(cpu::conv_first_layer_suits(geometry(2, 8, 8, 8, 4, 3, 3)));  // 8 channels: oneDNN's block
+  EXPECT_FALSE(cpu::conv_first_layer_suits(geometry(2, 1, 8, 8, 4, 3, 3, {.stride_h = 2, .stride_w = 2})));
+  EXPECT_FALSE(cpu::conv_first_layer_suits(geometry(2, 1, 8, 8, 4, 5, 5)));
+}
+
+// Threads split output channels; every sum keeps its order, so one thread and two agree bit for bit.
+TEST(ConvFirstLayer, SameBitsForAnyThreadCount) {
+  const Conv2dGeometry g = geometry(5, 3, 17, 19, 9, 3, 3, {.pad_h = 1, .pad_w = 1});
+  const Sizes s = sizes_of(g);
+  const auto x = random_values(s.x, 23), dout = random_values(s.out, 24);
+  std::vector<float> one(s.weight), two(s.weight), db_one(g.out_channels), db_two(g.out_channels);
+  const int saved = num_threads();
+  set_num_threads(1);
+  cpu::conv2d_backward_weights_first_layer(g, x.data(), dout.data(), one.data(), db_one.data());
+  set_num_threads(2);
+  cpu::conv2d_backward_weights_first_layer(g, x.data(), dout.data(), two.data(), db_two.data());
+  set_num_threads(saved);
+  EXPECT_EQ(one, two);
+  EXPECT_EQ(db_one, db_two);
 }
 
 // The training path: the forward keeps its converted input, one backward call gives all three

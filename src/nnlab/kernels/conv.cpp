@@ -54,10 +54,16 @@ void conv2d_backward(const Conv2dGeometry& g, const ConstView& dout, const Const
                                        dweight.ptr<float>(), dbias.ptr<float>());
   }
   if (choose_conv_backend(dout.dtype, g) == ConvBackend::dnnl) {
-    if (dx.data != nullptr || dweight.data != nullptr) {
+    const bool first_layer = dweight.data != nullptr && cpu::conv_first_layer_suits(g);
+    if (dx.data != nullptr || (dweight.data != nullptr && !first_layer)) {
       cpu::conv2d_backward_dnnl(g, dout.ptr<float>(), weight.ptr<float>(), x.ptr<float>(), saved.input.get(),
-                                dx.ptr<float>(), dweight.ptr<float>(),
-                                dweight.data != nullptr ? dbias.ptr<float>() : nullptr);
+                                dx.ptr<float>(), first_layer ? nullptr : dweight.ptr<float>(),
+                                dweight.data != nullptr && !first_layer ? dbias.ptr<float>() : nullptr);
+    }
+    if (first_layer) {
+      NNLAB_DCHECK(saved.input == nullptr);  // the forward keeps nothing for a few input channels
+      cpu::conv2d_backward_weights_first_layer(g, x.ptr<float>(), dout.ptr<float>(), dweight.ptr<float>(),
+                                               dbias.ptr<float>());
     }
     // The bias gradient alone is one sum per channel: the loops do it without any weight work.
     if (dweight.data == nullptr && dbias.data != nullptr) {
