@@ -160,15 +160,18 @@ TEST(ConvDnnl, BackwardDataMatchesReference) {
   }
 }
 
-TEST(ConvDnnl, BackwardWeightsMatchesReference) {
-  for (const Case& c : kCases) {
+// backward_weights with and without the bias gradient on every case, against the loops.
+void expect_weight_gradients_match(const std::vector<Case>& cases,
+                                   void (*backward_weights)(const Conv2dGeometry&, const float*, const float*, float*,
+                                                            float*)) {
+  for (const Case& c : cases) {
     const Sizes s = sizes_of(c.g);
     const auto x = random_values(s.x, 6), dout = random_values(s.out, 7);
     std::vector<float> dw = nan_filled(s.weight), db = nan_filled(c.g.out_channels), dw_alone = nan_filled(s.weight);
     std::vector<float> want_dw(s.weight), want_db(c.g.out_channels);
     std::vector<double> magnitude_dw(s.weight), magnitude_db(c.g.out_channels);
-    cpu::conv2d_backward_weights_dnnl(c.g, x.data(), dout.data(), dw.data(), db.data());
-    cpu::conv2d_backward_weights_dnnl(c.g, x.data(), dout.data(), dw_alone.data(), nullptr);
+    backward_weights(c.g, x.data(), dout.data(), dw.data(), db.data());
+    backward_weights(c.g, x.data(), dout.data(), dw_alone.data(), nullptr);
     cpu::conv2d_backward_weights_reference<float>(c.g, x.data(), dout.data(), want_dw.data(), want_db.data());
     cpu::conv2d_backward_weights_reference<double>(c.g, absolute(x).data(), absolute(dout).data(), magnitude_dw.data(),
                                                    magnitude_db.data());
@@ -177,6 +180,10 @@ TEST(ConvDnnl, BackwardWeightsMatchesReference) {
     EXPECT_TRUE(within_rounding(dw_alone, want_dw, magnitude_dw, terms)) << c.name;
     EXPECT_TRUE(within_rounding(db, want_db, magnitude_db, terms)) << c.name;
   }
+}
+
+TEST(ConvDnnl, BackwardWeightsMatchesReference) {
+  expect_weight_gradients_match(kCases, cpu::conv2d_backward_weights_dnnl);
 }
 
 // First layers (3x3, stride 1, 1-7 input channels): map widths below, at and past a vector of 8
@@ -189,23 +196,8 @@ TEST(ConvFirstLayer, WeightGradientMatchesReference) {
       {"2 channels 5x21 pad 1/0", geometry(1, 2, 5, 21, 3, 3, 3, {.pad_h = 1})},
       {"1 channel 3x3 pad 0", geometry(2, 1, 3, 3, 4, 3, 3)},
   };
-  for (const Case& c : cases) {
-    ASSERT_TRUE(cpu::conv_first_layer_suits(c.g)) << c.name;
-    const Sizes s = sizes_of(c.g);
-    const auto x = random_values(s.x, 21), dout = random_values(s.out, 22);
-    std::vector<float> dw = nan_filled(s.weight), db = nan_filled(c.g.out_channels), dw_alone = nan_filled(s.weight);
-    std::vector<float> want_dw(s.weight), want_db(c.g.out_channels);
-    std::vector<double> magnitude_dw(s.weight), magnitude_db(c.g.out_channels);
-    cpu::conv2d_backward_weights_first_layer(c.g, x.data(), dout.data(), dw.data(), db.data());
-    cpu::conv2d_backward_weights_first_layer(c.g, x.data(), dout.data(), dw_alone.data(), nullptr);
-    cpu::conv2d_backward_weights_reference<float>(c.g, x.data(), dout.data(), want_dw.data(), want_db.data());
-    cpu::conv2d_backward_weights_reference<double>(c.g, absolute(x).data(), absolute(dout).data(), magnitude_dw.data(),
-                                                   magnitude_db.data());
-    const std::int64_t terms = c.g.batch * c.g.out_h * c.g.out_w;
-    EXPECT_TRUE(within_rounding(dw, want_dw, magnitude_dw, terms)) << c.name;
-    EXPECT_EQ(dw, dw_alone) << c.name;
-    EXPECT_TRUE(within_rounding(db, want_db, magnitude_db, terms)) << c.name;
-  }
+  for (const Case& c : cases) ASSERT_TRUE(cpu::conv_first_layer_suits(c.g)) << c.name;
+  expect_weight_gradients_match(cases, cpu::conv2d_backward_weights_first_layer);
   EXPECT_FALSE(cpu::conv_first_layer_suits(geometry(2, 8, 8, 8, 4, 3, 3)));  // 8 channels: oneDNN's block
   EXPECT_FALSE(cpu::conv_first_layer_suits(geometry(2, 1, 8, 8, 4, 3, 3, {.stride_h = 2, .stride_w = 2})));
   EXPECT_FALSE(cpu::conv_first_layer_suits(geometry(2, 1, 8, 8, 4, 5, 5)));
