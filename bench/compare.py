@@ -64,11 +64,12 @@ QUICK_STEPS = {"W7": 1000, "W8": 5}  # --quick: timed steps per workload; others
 QUICK_DEFAULT = 40
 # Timed steps of PyTorch (both environments) where the spec's steps take it long: W7's 100,000
 # steps a variant took 25 s a run (75 s for three variants, 7.5 min of `make bench`), W3's
-# epochs at batch 1 and 16 took 28 s and 18 s, W4's and W5's 200 steps 11 s and 25 s. Fewer
-# steps measure the same rate after the same warm-up and keep `make bench` inside 15 minutes on
-# 2 cores. For W3 every variant runs this many steps (b128's epoch is 835 steps, b1024's 104:
-# there torch runs several epochs).
-TORCH_STEPS = {"W3": 1000, "W4": 100, "W5": 100, "W7": 10_000}
+# epochs at batch 1 and 16 took 28 s and 18 s, W4's and W5's 200 steps 11 s and 25 s, W8's 20
+# steps 8 s. Fewer steps measure the same rate after the same warm-up and keep `make bench`
+# inside 15 minutes on 2 cores on a busy host too (full runs took 13.7-14.9 minutes with W3 on
+# 1,000, W5 on 100 and W7 on 10,000). For W3 every variant runs this many steps (b128's epoch
+# is 835 steps, b1024's 104: there torch runs several epochs).
+TORCH_STEPS = {"W3": 500, "W4": 100, "W5": 60, "W7": 5_000, "W8": 10}
 # Likewise for PyTorch as installed where it runs 3-33x slower than tuned (the spec's 938, 200,
 # 200 and 3,000 steps there took 30, 25, 26 and 12 s a run). nnlab and the numpy loop always run
 # the spec's steps.
