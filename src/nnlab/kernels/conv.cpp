@@ -33,8 +33,8 @@ void conv2d_forward(const Conv2dGeometry& g, const ConstView& x, const ConstView
   NNLAB_DCHECK(x.dtype == out.dtype && weight.dtype == out.dtype);
   NNLAB_DCHECK(out.shape == (Shape{g.batch, g.out_channels, g.out_h, g.out_w}));
   if (choose_conv_backend(out.dtype, g) == ConvBackend::dnnl) {
-    // Nothing to keep when the backward unfolds plain x (im2col).
-    const bool keep = saved != nullptr && !cpu::conv_im2col_suits(g);
+    // Nothing to keep when the backward reads plain x (im2col, the first-layer kernel).
+    const bool keep = saved != nullptr && !cpu::conv_im2col_suits(g) && !cpu::conv_first_layer_suits(g);
     return cpu::conv2d_forward_dnnl(g, x.ptr<float>(), weight.ptr<float>(), bias.ptr<float>(), out.ptr<float>(),
                                     keep ? &saved->input : nullptr);
   }
@@ -61,7 +61,7 @@ void conv2d_backward(const Conv2dGeometry& g, const ConstView& dout, const Const
                                 dweight.data != nullptr && !first_layer ? dbias.ptr<float>() : nullptr);
     }
     if (first_layer) {
-      NNLAB_DCHECK(saved.input == nullptr);  // the forward keeps nothing for a few input channels
+      NNLAB_DCHECK(saved.input == nullptr);  // the forward kept nothing for it
       cpu::conv2d_backward_weights_first_layer(g, x.ptr<float>(), dout.ptr<float>(), dweight.ptr<float>(),
                                                dbias.ptr<float>());
     }

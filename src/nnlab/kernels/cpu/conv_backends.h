@@ -20,8 +20,7 @@ void conv2d_backward_weights_reference(const Conv2dGeometry& g, const T* x, cons
 // oneDNN convolution primitives (float32 only), cached by geometry; thread-safe. Use
 // nnlab::num_threads() threads (the shared OpenMP pool).
 // The forward keeps x as its primitive read it in *kept_input when kept_input is non-null and x
-// needed a conversion that backward-weights reads too (left empty otherwise: the backward then
-// reads x).
+// needed a conversion (left empty otherwise).
 void conv2d_forward_dnnl(const Conv2dGeometry& g, const float* x, const float* weight, const float* bias, float* out,
                          std::shared_ptr<const DnnlBuffer>* kept_input = nullptr);
 // Both gradients of one call: dx when non-null (reads weight), dweight and dbias when dweight is
@@ -44,8 +43,10 @@ void conv2d_backward_im2col(const Conv2dGeometry& g, const float* dout, const fl
 // The weight (and bias) gradient of a float32 first layer (conv_first_layer_suits: groups 1,
 // fewer than 8 input channels, 3x3, stride 1, no dilation) with the nine sums of each channel
 // pair in registers (cpu/conv_first_layer.cpp). W4's 1 -> 32 channel layer on 128 images of
-// 28x28 on the 2-core AVX2 machine: 2.5 ms on 1 thread and 1.5 ms on 2 against oneDNN's 5.5-5.7
-// and 4.1-5.0 ms (gemm over the unfolded windows); W4 and W5 ran 7 % and 6 % faster.
+// 28x28 on the 2-core AVX2 machine: 1.0-1.6 ms on 2 threads (2.1-2.6 on one) against oneDNN's
+// 7.8 ms a step (blocked layouts, the one channel padded to 8; ONEDNN_VERBOSE) or 4.1-5.7 ms on
+// plain layouts (its gemm over unfolded windows); W4 and W5 ran 7 % and 6 % faster than with
+// the latter.
 // Sums that meet an infinity may come out NaN where the loops give an infinity.
 bool conv_first_layer_suits(const Conv2dGeometry& g);
 void conv2d_backward_weights_first_layer(const Conv2dGeometry& g, const float* x, const float* dout, float* dweight,

@@ -218,15 +218,6 @@ dnnl::convolution_forward::primitive_desc forward_pd(const Problem& p, bool bias
   return Fwd::primitive_desc(desc, user_scratchpad(), cpu_engine());
 }
 
-// Backward-weights of a layer with fewer input channels (per group) than this reads x in nnlab's
-// plain layout: blocked, its channels are padded to the block (8 on AVX2, 16 on AVX-512), and
-// W4's first layer (1 -> 32 channels, 28x28, batch 128) took 7.8 ms a step there against 5.5 ms
-// plain (oneDNN's gemm-based kernel), with one reorder fewer (2.8 ms of W4's 52 ms step in all,
-// ONEDNN_VERBOSE on the 2-core AVX2 machine). The forward then keeps no converted input for it.
-constexpr std::int64_t kFewChannels = 8;
-
-bool few_channels(const Conv2dGeometry& g) { return g.in_channels / g.groups < kFewChannels; }
-
 // Arguments: x, weight, [bias], out.
 Primitive make_forward(const Conv2dGeometry& g, bool bias) {
   const Problem p = problem_of(g);
@@ -258,11 +249,10 @@ Primitive make_backward_weights(const Conv2dGeometry& g, bool bias) {
   using Bwd = dnnl::convolution_backward_weights;
   const Problem p = problem_of(g);
   const auto algo = dnnl::algorithm::convolution_direct;
-  const Desc src = few_channels(g) ? p.src : any_layout(p.src);
-  const Bwd::desc desc =
-      bias ? Bwd::desc(algo, src, any_layout(p.weights), p.bias, any_layout(p.dst), p.strides, p.dilates, p.padding,
-                       p.padding)
-           : Bwd::desc(algo, src, any_layout(p.weights), any_layout(p.dst), p.strides, p.dilates, p.padding, p.padding);
+  const Bwd::desc desc = bias ? Bwd::desc(algo, any_layout(p.src), any_layout(p.weights), p.bias, any_layout(p.dst),
+                                          p.strides, p.dilates, p.padding, p.padding)
+                              : Bwd::desc(algo, any_layout(p.src), any_layout(p.weights), any_layout(p.dst), p.strides,
+                                          p.dilates, p.padding, p.padding);
   const Bwd::primitive_desc pd(desc, user_scratchpad(), cpu_engine(), forward_pd(p, bias));
   Primitive prim{Bwd(pd), pd.scratchpad_desc(), {}};
   prim.arguments.push_back(make_argument(DNNL_ARG_SRC, false, p.src, pd.src_desc()));
@@ -327,9 +317,12 @@ class PrimitiveCache {
 
   static Primitive make(const Key& key) {
     switch (key.kind) {
-      case Kind::forward: return make_forward(key.geometry, key.bias);
-      case Kind::backward_data: return make_backward_data(key.geometry);
-      case Kind::backward_weights: return make_backward_weights(key.geometry, key.bias);
+      case Kind::forward:
+        return make_forward(key.geometry, key.bias);
+      case Kind::backward_data:
+        return make_backward_data(key.geometry);
+      case Kind::backward_weights:
+        return make_backward_weights(key.geometry, key.bias);
     }
     NNLAB_UNREACHABLE("conv_dnnl: primitive kind");
   }
@@ -364,7 +357,7 @@ void conv2d_forward_dnnl(const Conv2dGeometry& g, const float* x, const float* w
     const auto p = cache().get({g, Kind::forward, bias != nullptr});
     const auto& args = p->arguments;  // x, weight, [bias], out
     Execution run;
-    if (kept_input != nullptr && args[0].reordered && !few_channels(g))
+    if (kept_input != nullptr && args[0].reordered)
       *kept_input = run.input_kept(args[0], x);
     else
       run.input(args[0], x);

@@ -11,11 +11,12 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <vector>
 
+#include "nnlab/core/check.h"
 #include "nnlab/core/parallel.h"
 #include "nnlab/kernels/cpu/conv_backends.h"
 #include "nnlab/kernels/cpu/isa.h"
+#include "nnlab/kernels/cpu/scratch.h"
 
 namespace nnlab::kernels::cpu {
 namespace {
@@ -83,36 +84,40 @@ void conv2d_backward_weights_first_layer(const Conv2dGeometry& g, const float* x
   const std::int64_t pitch = round_up(g.out_w, kLanes) + kLanes;  // the last vector reads 2 past OW
   const std::int64_t rows = g.out_h + 2;                          // x rows y - pad_h .. y - pad_h + 2 for every y
   const std::int64_t in_plane = g.in_h * g.in_w, out_plane = g.out_h * g.out_w;
+  NNLAB_DCHECK(g.pad_w + g.in_w <= pitch);   // in_w = out_w + 2 - 2 pad_w
   const std::int64_t pair = kTaps * kLanes;  // the sums of one (o, c) pair
   // Threads split output channels; each keeps its channels' sums over every image.
   parallel_for(0, g.out_channels, 1, [&](std::int64_t o_begin, std::int64_t o_end) {
-    std::vector<float> acc(static_cast<std::size_t>((o_end - o_begin) * g.in_channels * pair), 0.0f);
-    std::vector<float> bias_sum(static_cast<std::size_t>((o_end - o_begin) * kLanes), 0.0f);
-    std::vector<float> padded_x(static_cast<std::size_t>(g.in_channels * rows * pitch), 0.0f);
+    const std::int64_t sum_count = (o_end - o_begin) * g.in_channels * pair, bias_count = (o_end - o_begin) * kLanes;
+    const std::int64_t padded = g.in_channels * rows * pitch;
+    const Scratch<float> scratch(sum_count + bias_count + padded);
+    float* const acc = scratch.data();
+    float* const bias_sum = acc + sum_count;
+    float* const padded_x = bias_sum + bias_count;
+    std::fill_n(acc, sum_count + bias_count + padded, 0.0f);
     for (std::int64_t n = 0; n < g.batch; ++n) {
       // Row r of channel c's plane holds input row r - pad_h at columns pad_w .. pad_w + in_w.
       for (std::int64_t c = 0; c < g.in_channels; ++c) {
-        float* plane = padded_x.data() + c * rows * pitch;
+        float* plane = padded_x + c * rows * pitch;
         const float* from = x + (n * g.in_channels + c) * in_plane;
         for (std::int64_t r = 0; r < rows; ++r) {
           const std::int64_t iy = r - g.pad_h;
           if (iy < 0 || iy >= g.in_h) continue;  // stays zero
-          const std::int64_t columns = std::min(g.in_w, pitch - g.pad_w);
-          std::copy_n(from + iy * g.in_w, columns, plane + r * pitch + g.pad_w);
+          std::copy_n(from + iy * g.in_w, g.in_w, plane + r * pitch + g.pad_w);
         }
       }
       for (std::int64_t o = o_begin; o < o_end; ++o) {
         const float* plane = dout + (n * g.out_channels + o) * out_plane;
         for (std::int64_t c = 0; c < g.in_channels; ++c) {
-          add_image(plane, g.out_h, g.out_w, padded_x.data() + c * rows * pitch, pitch,
-                    acc.data() + ((o - o_begin) * g.in_channels + c) * pair,
-                    c == 0 ? bias_sum.data() + (o - o_begin) * kLanes : nullptr);
+          add_image(plane, g.out_h, g.out_w, padded_x + c * rows * pitch, pitch,
+                    acc + ((o - o_begin) * g.in_channels + c) * pair,
+                    c == 0 ? bias_sum + (o - o_begin) * kLanes : nullptr);
         }
       }
     }
     for (std::int64_t o = o_begin; o < o_end; ++o) {
       for (std::int64_t c = 0; c < g.in_channels; ++c) {
-        const float* sums = acc.data() + ((o - o_begin) * g.in_channels + c) * pair;
+        const float* sums = acc + ((o - o_begin) * g.in_channels + c) * pair;
         for (std::int64_t t = 0; t < kTaps; ++t) {
           float total = 0.0f;
           for (std::int64_t l = 0; l < kLanes; ++l) total += sums[t * kLanes + l];

@@ -13,28 +13,13 @@
 #include <algorithm>
 #include <vector>
 
-#include "nnlab/core/allocator.h"
 #include "nnlab/core/parallel.h"
 #include "nnlab/kernels/cpu/conv_backends.h"
 #include "nnlab/kernels/cpu/gemm_backends.h"
+#include "nnlab/kernels/cpu/scratch.h"
 
 namespace nnlab::kernels::cpu {
 namespace {
-
-// A float buffer from nnlab's caching allocator for one call.
-class Scratch {
- public:
-  explicit Scratch(std::int64_t count)
-      : bytes_(static_cast<std::size_t>(count) * sizeof(float)), data_(static_cast<float*>(memory::allocate(bytes_))) {}
-  ~Scratch() { memory::deallocate(data_, bytes_); }
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
-  float* data() const { return data_; }
-
- private:
-  std::size_t bytes_;
-  float* data_;
-};
 
 std::int64_t unfolded(const Conv2dGeometry& g) { return g.in_channels * g.kernel_h * g.kernel_w; }
 
@@ -102,9 +87,9 @@ bool conv_im2col_suits(const Conv2dGeometry& g) {
 void conv2d_backward_im2col(const Conv2dGeometry& g, const float* dout, const float* weight, const float* x, float* dx,
                             float* dweight, float* dbias) {
   const std::int64_t plane = g.out_h * g.out_w, rows = g.batch * plane, r = unfolded(g);
-  Scratch d(g.out_channels * rows);
+  Scratch<float> d(g.out_channels * rows);
   gather_dout(g, dout, d.data());
-  Scratch cols(rows * r);
+  Scratch<float> cols(rows * r);
   if (dweight != nullptr) {
     unfold(g, x, cols.data());
     gemm_dnnl({.m = g.out_channels,

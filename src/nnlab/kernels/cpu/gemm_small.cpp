@@ -10,10 +10,10 @@
 //   turns into V results (15 shuffle-adds for 16 results instead of 16 horizontal sums).
 #include <algorithm>
 #include <cstring>
-#include <stdexcept>
 #include <utility>
 #include <vector>
 
+#include "nnlab/core/check.h"
 #include "nnlab/kernels/cpu/gemm_backends.h"
 
 namespace nnlab::kernels::cpu {
@@ -490,7 +490,7 @@ void gemm_small_at_width(const GemmProblem<T>& p, int vector_bytes) {
     case 32: return Tiles<T, 32>::small_product(p);
     case 64: return Tiles<T, 64>::small_product(p);
   }
-  throw std::invalid_argument("gemm_small_at_width: vector_bytes must be 16, 32 or 64");
+  NNLAB_UNREACHABLE("gemm_small_at_width: vector_bytes must be 16, 32 or 64");
 }
 
 template void gemm_small<float>(const GemmProblem<float>&);

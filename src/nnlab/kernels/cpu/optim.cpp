@@ -31,7 +31,7 @@ struct SgdArgs {
 
 // Calls f.template operator()<Flags...>() with the run-time flags as template arguments: each
 // combination of an update's options becomes its own loop without tests inside. With the tests
-// in the loop GCC kept SGD with momentum or weight decay scalar (4-7x slower on AVX2).
+// in the loop GCC kept SGD with momentum or weight decay scalar (4-5x slower on AVX2).
 template <bool... Known, typename F>
 NNLAB_OPTIM_INLINE void with_flags(const F& f) {
   f.template operator()<Known...>();

@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <cstring>
 
-#include "nnlab/core/allocator.h"
 #include "nnlab/core/buffer_view.h"
 #include "nnlab/core/strided_loop.h"
+#include "nnlab/kernels/cpu/scratch.h"
 
 namespace nnlab::kernels::cpu {
 
@@ -31,22 +31,6 @@ inline std::int64_t reduced_count(const Shape& x, const Shape& out) {
   for (int d = 0; d < x.rank(); ++d) count *= is_reduced_dim(x, out, d) ? x[d] : 1;
   return count;
 }
-
-// Memory from the caching allocator for the lifetime of the object.
-template <typename T>
-class Scratch {
- public:
-  explicit Scratch(std::int64_t count)
-      : bytes_(static_cast<std::size_t>(count) * sizeof(T)), data_(static_cast<T*>(memory::allocate(bytes_))) {}
-  ~Scratch() { memory::deallocate(data_, bytes_); }
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
-  T* data() const { return data_; }
-
- private:
-  std::size_t bytes_;
-  T* data_;
-};
 
 // (A, R, B) when x is contiguous and its reduced dims (ignoring size-1 dims) are adjacent.
 inline bool contiguous_blocks(const ConstView& x, const Shape& out, ReduceBlocks& blocks) {
