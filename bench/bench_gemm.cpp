@@ -197,6 +197,36 @@ BENCHMARK(BM_Backend<nnlab::kernels::cpu::gemm_dnnl>)
     ->UseRealTime()
     ->Apply(extremes);
 
+// (b4) Long dot products and few wide rows: W9's 3072 -> 10 layer at batch 100 (x · Wᵀ and
+// dYᵀ · x, whole and as one thread's half, then more rows and columns), logistic regression on
+// MNIST, W1's 784 -> 30 -> 10 at batch 10 and W2's last layers at batch 64. Args as in (c).
+void long_shapes(benchmark::internal::Benchmark* b) {
+  b->Args({100, 10, 3072, 1, 0});
+  b->Args({50, 10, 3072, 1, 0});
+  b->Args({10, 3072, 100, 0, 1});
+  b->Args({10, 1536, 100, 0, 1});
+  b->Args({100, 10, 784, 1, 0});
+  b->Args({1000, 10, 3072, 1, 0});
+  b->Args({100, 16, 1024, 1, 0});
+  b->Args({100, 10, 512, 1, 0});
+  b->Args({10, 30, 784, 1, 0});
+  b->Args({30, 784, 10, 0, 1});
+  b->Args({64, 10, 64, 1, 0});
+  b->Args({10, 64, 64, 0, 1});
+  b->Args({64, 64, 128, 1, 0});
+  b->Args({64, 128, 64, 0, 1});
+}
+BENCHMARK(BM_Backend<nnlab::kernels::cpu::gemm_small<float>>)
+    ->Name("BM_Long/small")
+    ->Apply(long_shapes)
+    ->UseRealTime()
+    ->Apply(extremes);
+BENCHMARK(BM_Backend<nnlab::kernels::cpu::gemm_dnnl>)
+    ->Name("BM_Long/dnnl")
+    ->Apply(long_shapes)
+    ->UseRealTime()
+    ->Apply(extremes);
+
 // float64: the small kernel against the blocked one (threads and packing). Args: M, N, K, trans_b.
 template <void (*Backend)(const GemmProblem<double>&)>
 void BM_BackendF64(benchmark::State& state) {

@@ -34,6 +34,9 @@ const std::vector<Case> kShapes = {
     {70, 50, 50}, {9, 54, 20}, {19, 19, 16},
     // the same tails at 8 and 4 lanes (AVX2 float32, float64; baseline float32)
     {21, 26, 12}, {11, 13, 10}, {6, 9, 5}, {66, 18, 9},
+    // long dot products in blocks of K (the last block longer, with a K tail), into few columns
+    // from many rows; B wider than one panel of columns, with 1, 2 and 3 rows after strips of 4
+    {70, 10, 1300}, {3, 7, 1100}, {9, 700, 100}, {6, 650, 130}, {7, 1100, 64},
 };
 
 template <typename T>
@@ -384,6 +387,10 @@ TEST(Gemm, BackendChoiceBySize) {
   EXPECT_EQ(choose_gemm_backend(DType::f32, 1000, 50, 50), GemmBackend::small);   // many rows, narrow layer
   EXPECT_EQ(choose_gemm_backend(DType::f32, 200, 60, 60), GemmBackend::dnnl);
   EXPECT_EQ(choose_gemm_backend(DType::f32, 1000, 128, 128), GemmBackend::dnnl);
+  // long dot products into few columns (x · Wᵀ, 3072 -> 10), and the same sizes laid out otherwise
+  EXPECT_EQ(choose_gemm_backend(DType::f32, 100, 10, 3072, true), GemmBackend::small);
+  EXPECT_EQ(choose_gemm_backend(DType::f32, 100, 10, 3072, false), GemmBackend::dnnl);
+  EXPECT_EQ(choose_gemm_backend(DType::f32, 100, 64, 3072, true), GemmBackend::dnnl);
   EXPECT_EQ(choose_gemm_backend(DType::f64, 4, 4, 4), GemmBackend::small);
   EXPECT_EQ(choose_gemm_backend(DType::f64, 512, 512, 512), GemmBackend::blocked);
 }

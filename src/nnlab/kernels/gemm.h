@@ -34,6 +34,7 @@ void gemm_batched(const ConstView& a, Transpose ta, const ConstView& b, Transpos
 enum class GemmBackend { small, dnnl, blocked };
 
 // The backend gemm uses for one (M, N, K) product of `dtype`; exposed for tests and benchmarks.
-GemmBackend choose_gemm_backend(DType dtype, std::int64_t m, std::int64_t n, std::int64_t k);
+// `dots`: op(A)'s rows and op(B)'s columns are both contiguous along K (x · Wᵀ of a Linear layer).
+GemmBackend choose_gemm_backend(DType dtype, std::int64_t m, std::int64_t n, std::int64_t k, bool dots = false);
 
 }  // namespace nnlab::kernels

@@ -313,17 +313,7 @@ struct Tiles {
     }
   }
 
-  // Tiles of R x 4 (float32 at 64 bytes: 4 x 4, 8 loads per 16 FMAs), 1 x V when V < 4. A
-  // leftover row gets 1 x V.
-  [[gnu::always_inline]] static void dots_form(const GemmProblem<T>& p) {
-    constexpr int R = V >= 4 ? V / 4 : 1;
-    std::int64_t i = 0;
-    for (; i + R <= p.m; i += R) dots_strip<R, V / R>(p, i);
-    for (; i < p.m; ++i) dots_strip<1, V>(p, i);
-  }
-
-  // Columns j0 .. n of C, fewer than a vector, as dot products: those columns of B are copied as
-  // rows of Bᵀ (A must not be transposed, and K at least a vector). Tiles of S columns by V / S rows.
+  // Tiles of S columns by V / S rows, then single dot products for the rows left over.
   template <int S>
   [[gnu::always_inline]] static void dots_narrow(const GemmProblem<T>& q) {
     constexpr int R = V / S;
@@ -334,6 +324,64 @@ struct Tiles {
     }
   }
 
+  // All columns of q (B transposed) in tiles of S columns by V / S rows, the last q.n % S
+  // columns in tiles half as wide and twice as tall, and so on: every tile keeps V dot products
+  // in flight. A column left to dots_single (one FMA chain) runs at a quarter of the tiles' rate:
+  // W1's 784 -> 30 layer at batch 10 (columns 28 and 29 after seven 4-wide tiles) took 8.6 us
+  // against 11.8 us with single dot products, 1 thread on AVX2.
+  template <int S>
+  [[gnu::always_inline]] static void dots_halving(GemmProblem<T> q) {
+    const std::int64_t body = q.n - q.n % S;
+    if (body > 0) {
+      GemmProblem<T> part = q;
+      part.n = body;
+      dots_narrow<S>(part);
+      q.b += body * q.ldb;
+      q.c += body;
+      q.n -= body;
+    }
+    if constexpr (S > 1) {
+      if (q.n > 0) dots_halving<S / 2>(q);
+    }
+  }
+
+  // Tiles of R x 4 (float32 at 64 bytes: 4 x 4, 8 loads per 16 FMAs; at 32 bytes 2 x 4), 1 x V
+  // when V < 4, narrower ones for the last n % 4 columns (dots_halving). The rows left over
+  // (m % R, a batch of one) get 1 x V.
+  [[gnu::always_inline]] static void dots_block(const GemmProblem<T>& p) {
+    constexpr int S = V >= 4 ? 4 : V;
+    constexpr int R = V / S;
+    GemmProblem<T> body = p;
+    body.m = p.m - p.m % R;
+    if (body.m > 0) dots_halving<S>(body);
+    for (std::int64_t i = body.m; i < p.m; ++i) dots_strip<1, V>(p, i);
+  }
+
+  // Long dot products run in blocks of K (the last block takes the rest), each adding onto C,
+  // with the block's rows of B copied next to each other: they then stay in L1 while every tile
+  // of every strip reads them. Rows of B whose stride is a multiple of 4 KiB (W9's 3072 -> 10
+  // layer) all fall into one set of L1's and were read from L2 by every strip, blocked or not.
+  // BM_Long, 1 thread on AVX2, 100x10x3072 B transposed: 215 us unblocked, 150-180 us in blocks of
+  // 1 KiB, 140-150 us in 2 KiB and 154-178 us in 4 KiB.
+  static constexpr std::int64_t kDotsBlock = 2048 / sizeof(T);
+  [[gnu::always_inline]] static void dots_form(const GemmProblem<T>& p) {
+    if (p.k < 2 * kDotsBlock) return dots_block(p);
+    thread_local std::vector<T> block;  // the block's rows of B, contiguous
+    block.resize(static_cast<std::size_t>(p.n * 2 * kDotsBlock));
+    GemmProblem<T> q = p;
+    q.b = block.data();
+    for (std::int64_t l = 0; l < p.k; l += q.k) {
+      q.k = p.k - l < 2 * kDotsBlock ? p.k - l : kDotsBlock;
+      q.ldb = q.k;
+      for (std::int64_t j = 0; j < p.n; ++j) std::memcpy(&block[j * q.k], p.b + j * p.ldb + l, q.k * sizeof(T));
+      q.a = p.a + l;
+      dots_block(q);
+      q.beta = 1;
+    }
+  }
+
+  // Columns j0 .. n of C (B not transposed) as dot products: those columns of B are copied as
+  // rows of Bᵀ (A must not be transposed, and K at least a vector).
   [[gnu::always_inline]] static void dots_columns(const GemmProblem<T>& p, std::int64_t j0, std::vector<T>& scratch) {
     const std::int64_t t = p.n - j0;
     scratch.resize(static_cast<std::size_t>(t * p.k));
@@ -346,17 +394,29 @@ struct Tiles {
     q.trans_b = true;
     q.c = p.c + j0;
     q.n = t;
-    if constexpr (V >= 4) {  // a tile is at most one vector of dot products
-      if (t >= 4) return dots_narrow<4>(q);
-    }
-    if (t >= 2) return dots_narrow<2>(q);
-    dots_narrow<1>(q);
+    dots_form(q);
   }
 
-  // Four rows share each B load; a single row gets four vectors so that enough independent
-  // FMA chains are in flight for a batch of 1. A tail of at most half a vector past the last full
-  // one (W6's N = 50 = 3·16 + 2) goes to dot products: an overlapping last vector would spend a
-  // whole vector's multiply-adds on those few columns (a quarter of the work at N = 50).
+  // All rows of p (n >= V): four rows share each B load; a single row gets four vectors so that
+  // enough independent FMA chains are in flight for a batch of 1. The last one to three rows go
+  // in one strip, as each strip reads all of B again (dYᵀ · x of W9 has 10 rows, which were two
+  // strips of four and two single rows).
+  [[gnu::always_inline]] static void rows_panel(const GemmProblem<T>& p) {
+    std::int64_t i = 0;
+    for (; i + 4 <= p.m; i += 4) rows_strip<4, 2>(p, i);
+    if (p.m - i == 3) rows_strip<3, 3>(p, i);
+    if (p.m - i == 2) rows_strip<2, 4>(p, i);
+    if (p.m - i == 1) rows_strip<1, 4>(p, i);
+  }
+
+  // B is read in panels of columns of about this size (see rows_form). With the strips above,
+  // BM_Long's 10x3072x100 (A transposed, B 1.2 MB) took 200 us against 265 us before, 1 thread on
+  // AVX2 (interleaved runs); sgemm still takes 158 us there, and keeps it.
+  static constexpr std::int64_t kRowsPanelBytes = 128 << 10;
+
+  // A tail of at most half a vector past the last full one (W6's N = 50 = 3·16 + 2) goes to dot
+  // products: an overlapping last vector would spend a whole vector's multiply-adds on those few
+  // columns (a quarter of the work at N = 50).
   [[gnu::always_inline]] static void rows_form(const GemmProblem<T>& p, std::vector<T>& scratch) {
     std::int64_t i = 0;
     if (p.n >= V) {
@@ -364,8 +424,15 @@ struct Tiles {
       const bool dots_tail = tail != 0 && tail <= V / 2 && !p.trans_a && p.k >= V;
       GemmProblem<T> body = p;
       if (dots_tail) body.n -= tail;
-      for (; i + 4 <= body.m; i += 4) rows_strip<4, 2>(body, i);
-      for (; i < body.m; ++i) rows_strip<1, 4>(body, i);
+      // Every strip of rows reads the whole of B: a B larger than L2 goes in panels of columns
+      // that stay there while all the strips read them (the last panel takes the rest).
+      const std::int64_t panel = std::max<std::int64_t>(kRowsPanelBytes / (p.k * sizeof(T)) / V * V, 4 * V);
+      GemmProblem<T> part = body;
+      for (std::int64_t j = 0; j < body.n; j += part.n) {
+        part.n = body.n - j < 2 * panel ? body.n - j : panel;
+        part.b = body.b + j, part.c = body.c + j;
+        rows_panel(part);
+      }
       if (dots_tail) dots_columns(p, body.n, scratch);
       return;
     }
@@ -415,6 +482,8 @@ struct Tiles {
   // float32 likewise from this many rows: BM_Mid, 1 thread, 500x50x50 with B transposed (x · Wᵀ
   // of W6's middle layer) took 43 us in dots tiles against 32 us with B plain.
   static constexpr std::int64_t kPackRowsF32 = 64;
+  // Dot products of at least this many vectors count as long (see small_product).
+  static constexpr std::int64_t kLongDots = 4;
 
   [[gnu::always_inline]] static void small_product(const GemmProblem<T>& p) {
     if (p.m == 0 || p.n == 0) return;
@@ -431,7 +500,11 @@ struct Tiles {
       q.b = p.a, q.ldb = p.lda, q.trans_b = !p.trans_a;
       q.ldc = q.n;
     }
-    if (q.trans_b && (q.k < V || q.m >= (sizeof(T) == 8 ? kPackRowsF64 : kPackRowsF32))) {
+    // Long dot products into fewer columns than two vectors (or 16, the limit up to which
+    // kernels::gemm sends such products here) stay dots: rows tiles would hold one or two vectors
+    // per row (too few FMA chains), after a copy of all of B.
+    const bool long_dots = !q.trans_a && q.n < std::max(2 * V, 16) && q.k >= kLongDots * V;
+    if (q.trans_b && !long_dots && (q.k < V || q.m >= (sizeof(T) == 8 ? kPackRowsF64 : kPackRowsF32))) {
       // Use rows on a copy of Bᵀ (K x N) when dot products are shorter than a vector (most lanes
       // would idle) or when enough rows share the copy (see kPackRowsF64, kPackRowsF32).
       q.b = pack(q.b, q.ldb, true, q.k, q.n, packed);
