@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "nnlab/core/rng.h"
@@ -114,6 +115,20 @@ void BM_Backend(benchmark::State& state) {
   set_flops(state, state.range(0), state.range(1), state.range(2));
 }
 
+// Registers BM_Backend for one set of shapes on gemm_small and on oneDNN's sgemm, as
+// <name>/small and <name>/dnnl.
+int on_both_backends(const std::string& name, void (*shapes)(benchmark::internal::Benchmark*)) {
+  benchmark::RegisterBenchmark((name + "/small").c_str(), BM_Backend<nnlab::kernels::cpu::gemm_small<float>>)
+      ->Apply(shapes)
+      ->UseRealTime()
+      ->Apply(extremes);
+  benchmark::RegisterBenchmark((name + "/dnnl").c_str(), BM_Backend<nnlab::kernels::cpu::gemm_dnnl>)
+      ->Apply(shapes)
+      ->UseRealTime()
+      ->Apply(extremes);
+  return 0;
+}
+
 // Linear-layer shapes (batch M, width N = K, B transposed as in x · Wᵀ, and not, as in the
 // backward products), cubes around the crossover, and single rows through wide layers.
 void crossover_shapes(benchmark::internal::Benchmark* b) {
@@ -129,16 +144,7 @@ void crossover_shapes(benchmark::internal::Benchmark* b) {
     for (std::int64_t trans_b : {0, 1}) b->Args({1, width, width, trans_b, 0});
   }
 }
-BENCHMARK(BM_Backend<nnlab::kernels::cpu::gemm_small<float>>)
-    ->Name("BM_SmallVsDnnl/small")
-    ->Apply(crossover_shapes)
-    ->UseRealTime()
-    ->Apply(extremes);
-BENCHMARK(BM_Backend<nnlab::kernels::cpu::gemm_dnnl>)
-    ->Name("BM_SmallVsDnnl/dnnl")
-    ->Apply(crossover_shapes)
-    ->UseRealTime()
-    ->Apply(extremes);
+const int crossover_shapes_registered = on_both_backends("BM_SmallVsDnnl", crossover_shapes);
 
 // (b2) Products with a side of 1: the first and last layer of a 1-D regression net (W6's
 // 1-50-50-1 at batch 1000). Args as in (c).
@@ -159,16 +165,7 @@ void thin_shapes(benchmark::internal::Benchmark* b) {
     }
   }
 }
-BENCHMARK(BM_Backend<nnlab::kernels::cpu::gemm_small<float>>)
-    ->Name("BM_Thin/small")
-    ->Apply(thin_shapes)
-    ->UseRealTime()
-    ->Apply(extremes);
-BENCHMARK(BM_Backend<nnlab::kernels::cpu::gemm_dnnl>)
-    ->Name("BM_Thin/dnnl")
-    ->Apply(thin_shapes)
-    ->UseRealTime()
-    ->Apply(extremes);
+const int thin_shapes_registered = on_both_backends("BM_Thin", thin_shapes);
 
 // (b3) W6's middle layer at batch 1000, whole and as one thread's half of a split by rows:
 // h · W2ᵀ, dH · W2 and dHᵀ · h; then wider layers at many rows, where sgemm takes over.
@@ -186,16 +183,7 @@ void mid_shapes(benchmark::internal::Benchmark* b) {
     b->Args({width, width, 500, 0, 1});
   }
 }
-BENCHMARK(BM_Backend<nnlab::kernels::cpu::gemm_small<float>>)
-    ->Name("BM_Mid/small")
-    ->Apply(mid_shapes)
-    ->UseRealTime()
-    ->Apply(extremes);
-BENCHMARK(BM_Backend<nnlab::kernels::cpu::gemm_dnnl>)
-    ->Name("BM_Mid/dnnl")
-    ->Apply(mid_shapes)
-    ->UseRealTime()
-    ->Apply(extremes);
+const int mid_shapes_registered = on_both_backends("BM_Mid", mid_shapes);
 
 // (b4) Long dot products and few wide rows: W9's 3072 -> 10 layer at batch 100 (x · Wᵀ and
 // dYᵀ · x, whole and as one thread's half, then more rows and columns), logistic regression on
@@ -216,16 +204,7 @@ void long_shapes(benchmark::internal::Benchmark* b) {
   b->Args({64, 64, 128, 1, 0});
   b->Args({64, 128, 64, 0, 1});
 }
-BENCHMARK(BM_Backend<nnlab::kernels::cpu::gemm_small<float>>)
-    ->Name("BM_Long/small")
-    ->Apply(long_shapes)
-    ->UseRealTime()
-    ->Apply(extremes);
-BENCHMARK(BM_Backend<nnlab::kernels::cpu::gemm_dnnl>)
-    ->Name("BM_Long/dnnl")
-    ->Apply(long_shapes)
-    ->UseRealTime()
-    ->Apply(extremes);
+const int long_shapes_registered = on_both_backends("BM_Long", long_shapes);
 
 // float64: the small kernel against the blocked one (threads and packing). Args: M, N, K, trans_b.
 template <void (*Backend)(const GemmProblem<double>&)>

@@ -68,7 +68,8 @@ QUICK_DEFAULT = 40
 # steps 8 s. Fewer steps measure the same rate after the same warm-up and keep `make bench`
 # inside 15 minutes on 2 cores on a busy host too (full runs took 13.7-14.9 minutes with W3 on
 # 1,000, W5 on 100 and W7 on 10,000, then 12.5 minutes with W5 on 60 and W7 on 5,000, and 15.7
-# minutes on a host where PyTorch ran 25-40 % slower than that). For W3 every variant runs this
+# minutes on a host where PyTorch ran 7-40 % slower than that on all but W1; 14.7 minutes with
+# these steps on that host). For W3 every variant runs this
 # many steps (b128's epoch is 835 steps, b1024's 104: there torch runs several epochs).
 TORCH_STEPS = {"W3": 500, "W4": 100, "W5": 40, "W7": 3_000, "W8": 10}
 # Likewise for PyTorch as installed where it runs 3-33x slower than tuned (the spec's 938, 200,

@@ -39,9 +39,12 @@ constexpr std::int64_t kNarrowMinRows = 256;
 // Long dot products into few columns (x · Wᵀ of a layer with few outputs: N below
 // kLongDotsMaxN, K at least kLongDotsMinK, M at most kLongDotsMaxRows) also run on gemm_small,
 // whose dots form takes K in blocks that stay in L1. BM_Long, 1 thread on the 2-core AVX2
-// machine, four interleaved runs, small vs sgemm in us (median, min-max): W9's 100x10x3072
-// 128 (128-133) vs 160 (135-182), its half 50x10x3072 69 (66-73) vs 85 (75-102), logistic
-// regression's 100x10x784 34 (29-39) vs 35 (35-38); 1000x10x3072 ties (2.28 vs 1.8-2.3 ms).
+// machine, two sessions of four interleaved runs, small vs sgemm in us (median, min-max): the
+// half of W9's product that each of two threads runs, 50x10x3072, 69 (66-73) vs 85 (75-102)
+// and 82 (71-114) vs 88 (82-92); the whole 100x10x3072 128 (128-133) vs 164 (135-182), then
+// 180 (142-189) vs 164 (150-175), a tie; logistic regression's 100x10x784 34 (29-39) vs 35
+// (35-38); 1000x10x3072 ties (2.28 vs 1.8-2.3 ms), hence the row limit. W9 at its default two
+// threads, old / new interleaved: the forward phase 99-205 / 92-120 us a step.
 constexpr std::int64_t kLongDotsMaxN = 16;
 constexpr std::int64_t kLongDotsMinK = 512;
 constexpr std::int64_t kLongDotsMaxRows = 512;

@@ -328,7 +328,7 @@ struct Tiles {
   // columns in tiles half as wide and twice as tall, and so on: every tile keeps V dot products
   // in flight. A column left to dots_single (one FMA chain) runs at a quarter of the tiles' rate:
   // W1's 784 -> 30 layer at batch 10 (columns 28 and 29 after seven 4-wide tiles) took 8.6 us
-  // against 11.8 us with single dot products, 1 thread on AVX2.
+  // against 10.5-11.9 us with single dot products, 1 thread on AVX2 (interleaved runs).
   template <int S>
   [[gnu::always_inline]] static void dots_halving(GemmProblem<T> q) {
     const std::int64_t body = q.n - q.n % S;
@@ -361,8 +361,8 @@ struct Tiles {
   // with the block's rows of B copied next to each other: they then stay in L1 while every tile
   // of every strip reads them. Rows of B whose stride is a multiple of 4 KiB (W9's 3072 -> 10
   // layer) all fall into one set of L1's and were read from L2 by every strip, blocked or not.
-  // BM_Long, 1 thread on AVX2, 100x10x3072 B transposed: 215 us unblocked, 150-180 us in blocks of
-  // 1 KiB, 140-150 us in 2 KiB and 154-178 us in 4 KiB.
+  // BM_Long, 1 thread on AVX2, 100x10x3072 B transposed, interleaved: 215 us before (the rows
+  // form on a copy of Bᵀ), 150-180 us in blocks of 1 KiB, 140-150 in 2 KiB, 154-178 in 4 KiB.
   static constexpr std::int64_t kDotsBlock = 2048 / sizeof(T);
   [[gnu::always_inline]] static void dots_form(const GemmProblem<T>& p) {
     if (p.k < 2 * kDotsBlock) return dots_block(p);
@@ -411,7 +411,7 @@ struct Tiles {
 
   // B is read in panels of columns of about this size (see rows_form). With the strips above,
   // BM_Long's 10x3072x100 (A transposed, B 1.2 MB) took 200 us against 265 us before, 1 thread on
-  // AVX2 (interleaved runs); sgemm still takes 158 us there, and keeps it.
+  // AVX2 (interleaved runs); sgemm ran it in 158 us that day, and keeps it.
   static constexpr std::int64_t kRowsPanelBytes = 128 << 10;
 
   // A tail of at most half a vector past the last full one (W6's N = 50 = 3·16 + 2) goes to dot
