@@ -20,6 +20,12 @@ function(nnlab_add_floor name)
   nnlab_warnings(nnlab_${name})
 endfunction()
 
+# A release build compiles the tests' own code at -O1: the library under test keeps -O3, and the
+# tests are checks, fixtures and small loops, which compile 25-40 % faster at -O1 than at -O3.
+function(nnlab_test_optimisation target)
+  target_compile_options(${target} PRIVATE $<$<CONFIG:Release>:-O1>)
+endfunction()
+
 # nnlab_add_test(folder SOURCES ... DEPS floors...): one GoogleTest executable, each test
 # registered with CTest on its own.
 function(nnlab_add_test name)
@@ -31,6 +37,7 @@ function(nnlab_add_test name)
   endforeach()
   target_link_libraries(test_${name} PRIVATE nnlab_testing GTest::gtest_main)
   nnlab_warnings(test_${name})
+  nnlab_test_optimisation(test_${name})
   # The suppressions matter only under LeakSanitizer (the asan-ubsan preset); other builds ignore them.
   gtest_discover_tests(test_${name} WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}/tests DISCOVERY_TIMEOUT 60
                        PROPERTIES ENVIRONMENT

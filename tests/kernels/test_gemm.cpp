@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/gemm_small_widths.h"
 #include "nnlab/core/parallel.h"
 #include "nnlab/core/rng.h"
 #include "nnlab/kernels/cpu/gemm_backends.h"

@@ -57,10 +57,6 @@ void gemm_reference(const GemmProblem<T>& p);
 // operands are transposed. Picks AVX-512 / AVX2 / baseline code at run time.
 template <typename T>
 void gemm_small(const GemmProblem<T>& p);
-// gemm_small's kernels on vectors of `vector_bytes` (16, 32 or 64) on any machine, at the
-// baseline ISA: the tests check every width that one of the ISA entry points uses.
-template <typename T>
-void gemm_small_at_width(const GemmProblem<T>& p, int vector_bytes);
 
 // Cache-blocked product for large float64 problems (oneDNN has no f64 GEMM on CPU): packs
 // panels of op(B) and runs gemm_small's tiles on them, rows split across nnlab::num_threads().
