@@ -21,7 +21,7 @@ function(nnlab_add_floor name)
 endfunction()
 
 # A release build compiles the tests' own code at -O1: the library under test keeps -O3, and the
-# tests are checks, fixtures and small loops, which compile 25-40 % faster at -O1 than at -O3.
+# tests are checks, fixtures and small loops, which compile 20-40 % faster at -O1 than at -O3.
 function(nnlab_test_optimisation target)
   target_compile_options(${target} PRIVATE $<$<CONFIG:Release>:-O1>)
 endfunction()

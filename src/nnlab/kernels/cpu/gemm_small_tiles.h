@@ -19,9 +19,9 @@ namespace nnlab::kernels::cpu {
 namespace {  // internal linkage: see above
 
 // One vector of `Bytes` bytes. Each ISA gets its own register width (see the entry points in
-// gemm_small.cpp): GCC splits a vector wider than the machine's registers into pieces that it moves through
-// the stack, which made the 64-byte tiles 37x slower under AVX2 (1000x50x50: 2.2 ms against
-// 60 us at 32 bytes). The attribute cannot be applied to a dependent type, hence one partial
+// gemm_small.cpp): GCC splits a vector wider than the machine's registers into pieces that it
+// moves through the stack, which made the 64-byte tiles 37x slower under AVX2 (1000x50x50: 2.2 ms
+// against 60 us at 32 bytes). The attribute cannot be applied to a dependent type, hence one partial
 // specialisation per element type.
 template <typename T, int Bytes>
 struct Simd;
