@@ -299,11 +299,13 @@ void through_dispatch(const GemmProblem<float>& p) {
 }
 
 // Mid-size and large products (and outer products writing a large C) are split into one part
-// per thread: by rows, or by 16-column blocks when C is wider than tall. Three threads leave a
-// shorter last part, and a column count off the block size a narrower one.
+// per thread: by rows, or by 16-column blocks when C is wider than tall, or along K when C is
+// small and K long (50x50x1000, 10x60x2001; 64x64x600 is split along K on two threads, by rows
+// on three). Three threads leave a shorter last part, and a column count off the block size a
+// narrower one.
 TEST(Gemm, SplitProductsMatchTheReference) {
-  const std::vector<Case> shapes = {{300, 70, 50},  {1001, 50, 50}, {1000, 50, 1},   {20, 500, 100},
-                                    {50, 50, 1000}, {7, 1001, 150}, {256, 256, 256}, {3000, 64, 64}};
+  const std::vector<Case> shapes = {{300, 70, 50},  {1001, 50, 50}, {1000, 50, 1},  {20, 500, 100},  {50, 50, 1000},
+                                    {10, 60, 2001}, {64, 64, 600},  {7, 1001, 150}, {256, 256, 256}, {3000, 64, 64}};
   const int saved = num_threads();
   for (int threads : {2, 3}) {
     set_num_threads(threads);
@@ -330,7 +332,8 @@ TEST(Gemm, SplitProductsAreReproducible) {
 TEST(Gemm, PausedThreadsGiveTheSameBits) {
   const int saved = num_threads();
   set_num_threads(2);
-  for (const Case& shape : std::vector<Case>{{997, 50, 50}, {64, 512, 784}, {784, 512, 64}, {20, 500, 100}}) {
+  for (const Case& shape :
+       std::vector<Case>{{997, 50, 50}, {64, 512, 784}, {784, 512, 64}, {20, 500, 100}, {50, 50, 1000}}) {
     Operands<float> parallel(false, true, shape, 0, 1.0f, 0.0f, 9, true);
     Operands<float> paused = parallel;
     paused.rebind();

@@ -14,6 +14,8 @@ const RegisterOpCases kMatmulCases({
      .fn = [](const auto& in) { return ops::linear(in[0], in[1], in[2]); }},
     {.name = "linear_no_bias", .shapes = {{3, 4}, {5, 4}},
      .fn = [](const auto& in) { return ops::linear(in[0], in[1]); }},
+    {.name = "linear_relu", .shapes = {{3, 4}, {5, 4}, {5}},
+     .fn = [](const auto& in) { return ops::linear_relu(in[0], in[1], in[2]); }},
 });
 
 }  // namespace

@@ -1,10 +1,15 @@
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include "nnlab/core/error.h"
+#include "nnlab/core/parallel.h"
+#include "nnlab/ops/activation.h"
 #include "nnlab/ops/arithmetic.h"
 #include "nnlab/ops/linear.h"
 #include "nnlab/ops/matmul.h"
 #include "nnlab/ops/shape_ops.h"
+#include "nnlab/tensor/creation.h"
 #include "testing/asserts.h"
 #include "testing/fixtures.h"
 #include "testing/gradcheck_asserts.h"
@@ -130,6 +135,75 @@ TEST(Linear, RejectsIntegerAndMixedDTypes) {
   expect_throw_with<DTypeError>(
       [] { ops::linear(Tensor::zeros({2, 3}), Tensor::zeros({4, 3}), Tensor::zeros({4}, DType::f64)); },
       "linear: input and bias: both tensors must have one dtype, got float32 and float64");
+}
+
+// linear_relu against linear then relu: the same bits in the output and in every gradient, for
+// products on one thread and split across two (1000 x 50), with and without a bias, leading
+// dims, float32 and float64, and when only some inputs need a gradient.
+TEST(LinearRelu, SameBitsAsLinearThenRelu) {
+  struct Case {
+    Shape x, weight;
+    bool bias;
+    DType dtype;
+    bool x_grad = true, weight_grad = true;
+  };
+  const std::vector<Case> cases = {{{20}, {17, 20}, true, DType::f32},
+                                   {{1, 20}, {17, 20}, true, DType::f32},
+                                   {{7, 33}, {50, 33}, true, DType::f32},
+                                   {{1000, 50}, {50, 50}, true, DType::f32},
+                                   {{1000, 1}, {50, 1}, true, DType::f32},
+                                   {{3, 5, 8}, {6, 8}, false, DType::f32},
+                                   {{300, 40}, {30, 40}, true, DType::f64},
+                                   {{64, 784}, {64, 784}, false, DType::f32},
+                                   {{9, 4}, {3, 4}, true, DType::f32, false, true},
+                                   {{9, 4}, {3, 4}, true, DType::f32, true, false},
+                                   {{9, 4}, {3, 4}, true, DType::f32, false, false}};
+  const int saved = num_threads();
+  for (int threads : {1, 2}) {
+    set_num_threads(threads);
+    for (const Case& c : cases) {
+      Rng rng(11);
+      const Tensor x = randn(c.x, rng, c.dtype), weight = randn(c.weight, rng, c.dtype);
+      const Tensor bias = c.bias ? randn({c.weight[0]}, rng, c.dtype) : Tensor();
+      Shape out_shape = c.x;
+      out_shape[out_shape.rank() - 1] = c.weight[0];
+      const Tensor upstream = randn(out_shape, rng, c.dtype);
+      // Each run gets its own leaves, so the gradients of the two runs do not mix.
+      const auto run = [&](bool fused) {
+        const Tensor xs = x.detach().requires_grad_(c.x_grad), ws = weight.detach().requires_grad_(c.weight_grad);
+        const Tensor bs = c.bias ? bias.detach().requires_grad_() : Tensor();
+        const Tensor y = fused ? ops::linear_relu(xs, ws, bs) : ops::relu(ops::linear(xs, ws, bs));
+        if (y.requires_grad()) y.backward(upstream);
+        return std::vector<Tensor>{y, xs.grad(), ws.grad(), c.bias ? bs.grad() : Tensor()};
+      };
+      const std::vector<Tensor> fused = run(true), separate = run(false);
+      const std::string where = fmt::format("x {} weight {} on {} threads", c.x, c.weight, threads);
+      for (std::size_t i = 0; i < fused.size(); ++i) {
+        ASSERT_EQ(fused[i].defined(), separate[i].defined()) << where << ", result " << i;
+        if (fused[i].defined()) {
+          EXPECT_TRUE(tensors_close(fused[i], separate[i], {0.0, 0.0})) << where << ", result " << i;
+        }
+      }
+    }
+  }
+  set_num_threads(saved);
+}
+
+TEST(LinearRelu, GradientsMatchCentralDifferences) {
+  Rng rng(9);
+  const auto fn = [](const std::vector<Tensor>& in) { return ops::linear_relu(in[0], in[1], in[2]); };
+  EXPECT_GRADCHECK(fn, {grad_input({3, 4}, rng), grad_input({5, 4}, rng), grad_input({5}, rng)});
+  EXPECT_GRADCHECK(fn, {grad_input({2, 3, 4}, rng), grad_input({2, 4}, rng), grad_input({2}, rng)});
+  EXPECT_GRADCHECK([](const auto& in) { return ops::linear_relu(in[0], in[1]); },
+                   {grad_input({6, 3}, rng), grad_input({4, 3}, rng)});
+}
+
+TEST(LinearRelu, ChecksItsArgumentsAsLinear) {
+  expect_throw_with<ShapeError>(
+      [] {
+        ops::linear_relu(Tensor::zeros({32, 783}), Tensor::zeros({10, 784}));
+      },
+      "linear: input has 783 features, weight expects 784");
 }
 
 }  // namespace

@@ -17,13 +17,18 @@ enum class Transpose : bool { no, yes };
 // (stride 0) and every-other-element views are not; make them contiguous first.
 bool gemm_accepts(const ConstView& x);
 
-// c (M, N) = alpha · op(a) (M, K) · op(b) (K, N) + beta · c + bias, with op(x) = x or xᵀ and
-// bias (N), any stride, added to every row (a Linear layer's bias, fused); a bias view with null
-// data means none. a, b: 2-D float32/float64 views that gemm_accepts; c: 2-D, same dtype, unit
-// column stride, rows at least N apart. When beta == 0, c is only written.
+// What gemm applies to each element of c last: nothing, or ReLU (c < 0 ? 0 : c, so NaN and -0
+// pass through as in torch.relu), a Linear layer's activation applied to each thread's part of
+// c while it is in that thread's cache instead of in a pass of its own.
+enum class GemmEpilogue { none, relu };
+
+// c (M, N) = epilogue(alpha · op(a) (M, K) · op(b) (K, N) + beta · c + bias), with op(x) = x or
+// xᵀ and bias (N), any stride, added to every row (a Linear layer's bias, fused); a bias view
+// with null data means none. a, b: 2-D float32/float64 views that gemm_accepts; c: 2-D, same
+// dtype, unit column stride, rows at least N apart. When beta == 0, c is only written.
 // Threads: nnlab::num_threads().
 void gemm(const ConstView& a, Transpose ta, const ConstView& b, Transpose tb, const MutView& c, double alpha = 1,
-          double beta = 0, const ConstView& bias = {});
+          double beta = 0, const ConstView& bias = {}, GemmEpilogue epilogue = GemmEpilogue::none);
 
 // The same product for each of B matrices: a (B, ., .), b (B, ., .), c (B, M, N). A batch
 // stride of 0 in a or b reuses one matrix for every product (a 2-D operand broadcast over the

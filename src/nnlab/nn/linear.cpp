@@ -21,11 +21,20 @@ Linear::Linear(const LinearOptions& options) : options_(options) {
   if (options.bias) bias_ = register_parameter("bias", bias_);
 }
 
-Tensor Linear::forward(const Tensor& x) {
+void Linear::check_input(const Tensor& x) const {
   NNLAB_CHECK(x.defined() && x.dim() >= 1 && x.size(-1) == options_.in_features, ShapeError,
               "{}: expected input of shape [*, {}], got {}", describe(), options_.in_features,
               x.defined() ? x.shape() : Shape{});
+}
+
+Tensor Linear::forward(const Tensor& x) {
+  check_input(x);
   return ops::linear(x, weight_, bias_);
+}
+
+Tensor Linear::forward_relu(const Tensor& x) {
+  check_input(x);
+  return ops::linear_relu(x, weight_, bias_);
 }
 
 std::string Linear::describe() const {

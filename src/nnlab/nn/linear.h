@@ -23,6 +23,8 @@ class Linear final : public Module {
  public:
   explicit Linear(const LinearOptions& options);
   Tensor forward(const Tensor& x) override;
+  // relu(forward(x)) as one op (ops::linear_relu): what Sequential runs for Linear, ReLU.
+  Tensor forward_relu(const Tensor& x);
   std::string describe() const override;
 
   const LinearOptions& options() const { return options_; }
@@ -30,6 +32,8 @@ class Linear final : public Module {
   const Tensor& bias() const { return bias_; }  // undefined when options.bias is false
 
  private:
+  void check_input(const Tensor& x) const;  // ShapeError naming the layer
+
   LinearOptions options_;
   Tensor weight_;
   Tensor bias_;

@@ -4,6 +4,8 @@
 #include <string>
 
 #include "nnlab/core/check.h"
+#include "nnlab/nn/activations.h"
+#include "nnlab/nn/linear.h"
 
 namespace nnlab::nn {
 
@@ -19,7 +21,16 @@ void Sequential::push_back(std::shared_ptr<Module> layer) {
 
 Tensor Sequential::forward(const Tensor& x) {
   Tensor out = x;
-  for (const auto& layer : layers_) out = layer->forward(out);
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    // Linear then ReLU run as one op, the same bits in fewer passes over the activations.
+    auto* linear = dynamic_cast<Linear*>(layers_[i].get());
+    if (linear != nullptr && i + 1 < layers_.size() && dynamic_cast<const ReLU*>(layers_[i + 1].get()) != nullptr) {
+      out = linear->forward_relu(out);
+      ++i;
+    } else {
+      out = layers_[i]->forward(out);
+    }
+  }
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include "nnlab/core/check.h"
 #include "nnlab/kernels/gemm.h"
 #include "nnlab/kernels/reduce.h"
+#include "nnlab/kernels/unary.h"
 #include "nnlab/tensor/checks.h"
 #include "nnlab/tensor/copy.h"
 #include "nnlab/tensor/view.h"
@@ -26,6 +27,23 @@ Tensor as_rows(const Tensor& t) {
   return view::reshape(contiguous(t), {rows, t.size(-1)});
 }
 
+// The gradients of x, weight and bias (edges 0, 1, 2) from dY (N, O), as GEMM reads it; x (N, I)
+// and weight (O, I) as saved by the forward.
+void linear_backward(const Tensor& dy, const Tensor& x, const Tensor& weight, autograd::GradSink& grads) {
+  if (grads.wants(0)) {  // dX (N, I) = dY (N, O) · W (O, I)
+    kernels::gemm(dy.view(), Transpose::no, weight.view(), Transpose::no, as_rows(grads.output(0)).mut_view());
+  }
+  if (grads.wants(1)) {  // dW (O, I) = dYᵀ (O, N) · X (N, I)
+    kernels::gemm(dy.view(), Transpose::yes, x.view(), Transpose::no, grads.output(1).mut_view());
+  }
+  if (grads.wants(2)) {  // db (O) = Σ_n dY (n, O), computed in keepdim form (1, O)
+    MutView db = grads.output(2).mut_view();
+    db.shape = Shape{1, db.shape[0]};
+    db.strides = contiguous_strides(db.shape);
+    kernels::sum_forward(dy.view(), db);
+  }
+}
+
 struct LinearBackward final : autograd::Node {
   Tensor x;       // (N, I); saved only when the weight needs a gradient
   Tensor weight;  // (O, I); saved only when x needs a gradient
@@ -33,19 +51,28 @@ struct LinearBackward final : autograd::Node {
   std::string_view name() const override { return "linear"; }
 
   void backward(const Tensor& grad_out, autograd::GradSink& grads) override {
-    const Tensor dy = gemm_ready(as_rows(grad_out));  // (N, O)
-    if (grads.wants(0)) {  // dX (N, I) = dY (N, O) · W (O, I)
-      kernels::gemm(dy.view(), Transpose::no, weight.view(), Transpose::no, as_rows(grads.output(0)).mut_view());
-    }
-    if (grads.wants(1)) {  // dW (O, I) = dYᵀ (O, N) · X (N, I)
-      kernels::gemm(dy.view(), Transpose::yes, x.view(), Transpose::no, grads.output(1).mut_view());
-    }
-    if (grads.wants(2)) {  // db (O) = Σ_n dY (n, O), computed in keepdim form (1, O)
-      MutView db = grads.output(2).mut_view();
-      db.shape = Shape{1, db.shape[0]};
-      db.strides = contiguous_strides(db.shape);
-      kernels::sum_forward(dy.view(), db);
-    }
+    linear_backward(gemm_ready(as_rows(grad_out)), x, weight, grads);
+  }
+};
+
+struct LinearReluBackward final : autograd::Node {
+  Tensor x;       // (N, I); saved only when the weight needs a gradient
+  Tensor weight;  // (O, I); saved only when x needs a gradient
+  // The output y (N, O), contiguous, for ReLU's mask: its buffer only, as UnaryBackward keeps it
+  // (a Tensor y would own this node, its grad_fn).
+  IntrusivePtr<Storage> y;
+  std::int64_t y_offset = 0;  // elements
+  Shape y_rows;
+  DType dtype = DType::f32;
+
+  std::string_view name() const override { return "linear_relu"; }
+
+  void backward(const Tensor& grad_out, autograd::GradSink& grads) override {
+    const ConstView y_view{static_cast<const char*>(y->data()) + y_offset * dtype_size(dtype), dtype, y_rows,
+                           contiguous_strides(y_rows)};
+    const Tensor dy = Tensor::empty(y_rows, dtype);  // dY · (y > 0), as ReLU's backward writes it
+    kernels::unary_backward(kernels::UnaryOp::relu, {}, y_view, as_rows(grad_out).view(), dy.mut_view());
+    linear_backward(dy, x, weight, grads);
   }
 };
 
@@ -68,24 +95,41 @@ void check_arguments(const Tensor& x, const Tensor& weight, const Tensor& bias) 
               weight.shape());
 }
 
-}  // namespace
-
-Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
+// Y (N, O) = epilogue(X (N, I) · Wᵀ (I, O) + b), the bias added by the GEMM kernel itself; records
+// the node Backward and returns it (null when nothing needs a gradient).
+template <typename Backward>
+Backward* linear_into(const Tensor& x, const Tensor& weight, const Tensor& bias, kernels::GemmEpilogue epilogue,
+                      Tensor& out) {
   check_arguments(x, weight, bias);
   const Tensor x_rows = gemm_ready(as_rows(x));  // (N, I)
   const Tensor w = gemm_ready(weight);
   Shape out_shape = x.shape();
   out_shape[out_shape.rank() - 1] = weight.size(0);
-  Tensor out = Tensor::empty(out_shape, x.dtype());
-  const Tensor out_rows = as_rows(out);  // (N, O)
-  // Y (N, O) = X (N, I) · Wᵀ (I, O) + b, the bias added by the GEMM kernel itself
-  kernels::gemm(x_rows.view(), Transpose::no, w.view(), Transpose::yes, out_rows.mut_view(), 1.0, 0.0,
-                bias.defined() ? bias.view() : ConstView{});
+  out = Tensor::empty(out_shape, x.dtype());
+  kernels::gemm(x_rows.view(), Transpose::no, w.view(), Transpose::yes, as_rows(out).mut_view(), 1.0, 0.0,
+                bias.defined() ? bias.view() : ConstView{}, epilogue);
+  if (!autograd::should_record({x, weight, bias})) return nullptr;
+  auto& node = autograd::record<Backward>(out, {x, weight, bias});
+  if (weight.requires_grad()) node.x = x_rows.detach();
+  if (x.requires_grad()) node.weight = w.detach();
+  return &node;
+}
 
-  if (autograd::should_record({x, weight, bias})) {
-    auto& node = autograd::record<LinearBackward>(out, {x, weight, bias});
-    if (weight.requires_grad()) node.x = x_rows.detach();
-    if (x.requires_grad()) node.weight = w.detach();
+}  // namespace
+
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
+  Tensor out;
+  linear_into<LinearBackward>(x, weight, bias, kernels::GemmEpilogue::none, out);
+  return out;
+}
+
+Tensor linear_relu(const Tensor& x, const Tensor& weight, const Tensor& bias) {
+  Tensor out;
+  if (auto* node = linear_into<LinearReluBackward>(x, weight, bias, kernels::GemmEpilogue::relu, out)) {
+    node->y = out.impl()->storage;
+    node->y_offset = out.offset();
+    node->y_rows = as_rows(out).shape();
+    node->dtype = out.dtype();
   }
   return out;
 }

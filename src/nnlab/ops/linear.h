@@ -12,4 +12,9 @@ namespace nnlab::ops {
 // dtypes. https://pytorch.org/docs/stable/generated/torch.nn.functional.linear.html
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias = Tensor());
 
+// relu(linear(x, weight, bias)) as one op: ReLU is applied to each thread's rows of the product
+// while they are in its cache, and the backward keeps one node. The same bits as the two ops, in
+// the output and in every gradient. nn::Sequential runs a Linear layer followed by a ReLU on it.
+Tensor linear_relu(const Tensor& x, const Tensor& weight, const Tensor& bias = Tensor());
+
 }  // namespace nnlab::ops
