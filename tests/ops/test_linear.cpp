@@ -138,8 +138,10 @@ TEST(Linear, RejectsIntegerAndMixedDTypes) {
 }
 
 // linear_relu against linear then relu: the same bits in the output and in every gradient, for
-// products on one thread and split across two (1000 x 50), with and without a bias, leading
-// dims, float32 and float64, and when only some inputs need a gradient.
+// products on one thread and split across two (by rows: 1000 x 50; by columns: 64 x 256 and 64
+// x 250, each thread's part of every row followed by the other's; along K: 64 x 64 from 784),
+// with and without a bias, leading dims, float32 and float64, and when only some inputs need a
+// gradient.
 TEST(LinearRelu, SameBitsAsLinearThenRelu) {
   struct Case {
     Shape x, weight;
@@ -151,6 +153,8 @@ TEST(LinearRelu, SameBitsAsLinearThenRelu) {
                                    {{1, 20}, {17, 20}, true, DType::f32},
                                    {{7, 33}, {50, 33}, true, DType::f32},
                                    {{1000, 50}, {50, 50}, true, DType::f32},
+                                   {{64, 300}, {256, 300}, true, DType::f32},
+                                   {{64, 300}, {250, 300}, true, DType::f32},
                                    {{1000, 1}, {50, 1}, true, DType::f32},
                                    {{3, 5, 8}, {6, 8}, false, DType::f32},
                                    {{300, 40}, {30, 40}, true, DType::f64},

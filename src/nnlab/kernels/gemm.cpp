@@ -169,10 +169,15 @@ cpu::GemmProblem<T> columns_of(cpu::GemmProblem<T> p, std::int64_t begin, std::i
 template <typename T>
 void apply_epilogue(const cpu::GemmProblem<T>& p, GemmEpilogue epilogue) {
   if (epilogue == GemmEpilogue::none || p.m == 0 || p.n == 0) return;
-  const Shape shape{p.m, p.n}, strides{p.ldc, 1};
-  // in place, by the ReLU kernel itself: the same bits, at the ISA's vector width
-  unary_forward(UnaryOp::relu, {}, ConstView{p.c, dtype_of<T>(), shape, strides},
-                MutView{p.c, dtype_of<T>(), shape, strides});
+  // In place, by the ReLU kernel itself (the same bits, at the ISA's vector width), which takes
+  // contiguous runs: C's rows as one run when nothing lies between them, else row by row (a part
+  // of C split by columns; the rest of each row belongs to another thread).
+  const bool one_run = p.ldc == p.n;
+  const Shape run{one_run ? p.m * p.n : p.n}, unit{1};
+  for (std::int64_t i = 0; i < (one_run ? 1 : p.m); ++i) {
+    T* row = p.c + i * p.ldc;
+    unary_forward(UnaryOp::relu, {}, ConstView{row, dtype_of<T>(), run, unit}, MutView{row, dtype_of<T>(), run, unit});
+  }
 }
 
 // The part of p that sums K's slice [begin, end) into `partial` (M x N, contiguous), alone.
