@@ -58,18 +58,16 @@ struct LinearBackward final : autograd::Node {
 struct LinearReluBackward final : autograd::Node {
   Tensor x;       // (N, I); saved only when the weight needs a gradient
   Tensor weight;  // (O, I); saved only when x needs a gradient
-  // The output y (N, O), contiguous, for ReLU's mask: its buffer only, as UnaryBackward keeps it
-  // (a Tensor y would own this node, its grad_fn).
+  // The output y (N, O), for ReLU's mask: its buffer only, as UnaryBackward keeps it (a Tensor y
+  // would own this node, its grad_fn). y is a fresh contiguous tensor, so its data starts there.
   IntrusivePtr<Storage> y;
-  std::int64_t y_offset = 0;  // elements
   Shape y_rows;
-  DType dtype = DType::f32;
 
   std::string_view name() const override { return "linear_relu"; }
 
   void backward(const Tensor& grad_out, autograd::GradSink& grads) override {
-    const ConstView y_view{static_cast<const char*>(y->data()) + y_offset * dtype_size(dtype), dtype, y_rows,
-                           contiguous_strides(y_rows)};
+    const DType dtype = edges()[0].dtype;  // x's, and so y's
+    const ConstView y_view{y->data(), dtype, y_rows, contiguous_strides(y_rows)};
     const Tensor dy = Tensor::empty(y_rows, dtype);  // dY · (y > 0), as ReLU's backward writes it
     kernels::unary_backward(kernels::UnaryOp::relu, {}, y_view, as_rows(grad_out).view(), dy.mut_view());
     linear_backward(dy, x, weight, grads);
@@ -127,9 +125,7 @@ Tensor linear_relu(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   Tensor out;
   if (auto* node = linear_into<LinearReluBackward>(x, weight, bias, kernels::GemmEpilogue::relu, out)) {
     node->y = out.impl()->storage;
-    node->y_offset = out.offset();
     node->y_rows = as_rows(out).shape();
-    node->dtype = out.dtype();
   }
   return out;
 }
