@@ -51,7 +51,8 @@ struct Args {
 [[noreturn]] void usage(const std::string& problem) {
   std::fprintf(stderr,
                "bench_workloads: %s\n"
-               "usage: bench_workloads W<n>[/<variant>] [--steps N] [--threads N] [--seed N] [--no-prefetch] [--phases]\n"
+               "usage: bench_workloads W<n>[/<variant>] [--steps N] [--threads N] [--seed N] [--no-prefetch] "
+               "[--no-replay] [--phases]\n"
                "       bench_workloads sgemm [--size N] [--threads N]\n"
                "       bench_workloads --list\n",
                problem.c_str());
@@ -80,6 +81,8 @@ Args parse_args(int argc, char** argv) {
       args.size = parse_count(arg, argv[++i]);
     } else if (arg == "--no-prefetch") {
       args.run.prefetch = false;
+    } else if (arg == "--no-replay") {
+      args.run.replay = false;
     } else if (arg == "--phases") {
       args.run.phases = true;
     } else if (args.target.empty() && (arg == "--list" || arg.rfind("--", 0) != 0)) {

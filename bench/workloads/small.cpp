@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <memory>
+#include <optional>
 
+#include "nnlab/autograd/gradient_replay.h"
 #include "nnlab/core/error.h"
 #include "nnlab/nn/linear.h"
 #include "nnlab/ops/arithmetic.h"
@@ -41,14 +43,24 @@ std::unique_ptr<optim::Optimizer> rosenbrock_optimizer(const std::string& varian
 }  // namespace
 
 // W7: Rosenbrock from (-4, -2) in float64, lr 1e-4, 100,000 steps per optimiser; one "sample"
-// per step.
+// per step. The first step captures f and its backward and the others replay them
+// (autograd/gradient_replay.h; the same bits as eager steps), as `nnlab optimize` does;
+// --no-replay runs every step eagerly.
 Result run_rosenbrock(const std::string& variant, const RunOptions& options) {
   const Tensor p = Tensor::from({-4.0, -2.0}, DType::f64).requires_grad_();
   std::unique_ptr<optim::Optimizer> optimizer = rosenbrock_optimizer(variant, p);
+  std::optional<autograd::GradientReplay> gradient;
   Result result = time_training(options.steps.value_or(100'000), [&] {
     optimizer->zero_grad();
-    Tensor value = rosenbrock(p);
-    value.backward();
+    Tensor value;
+    if (gradient) {
+      value = gradient->replay();
+    } else if (options.replay) {
+      value = gradient.emplace([&] { return rosenbrock(p); }).value();
+    } else {
+      value = rosenbrock(p);
+      value.backward();
+    }
     optimizer->step();
     return StepOutcome{value, 1};
   });

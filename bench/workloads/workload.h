@@ -25,6 +25,7 @@ struct RunOptions {
   std::optional<bool> prefetch = std::nullopt;  // DataLoader's background batch preparation (unset: its own rule)
   std::uint64_t seed = 0;             // data, initialisation and batch order
   bool phases = false;                // print where a supervised step's time goes
+  bool replay = true;                 // W7: capture the step's gradient once and replay it
 };
 
 // Seconds spent in each phase of the timed supervised steps (train_supervised only).

@@ -9,6 +9,7 @@
 
 #include "nnlab/analysis/descent.h"
 #include "nnlab/analysis/expression.h"
+#include "nnlab/autograd/gradient_replay.h"
 #include "nnlab/core/error.h"
 #include "nnlab/optim/adam.h"
 #include "nnlab/optim/sgd.h"
@@ -119,6 +120,40 @@ TEST(Descent, AdamTakesStepsOfAboutLrAtFirst) {
 TEST(Descent, RejectsBadOptions) {
   EXPECT_THROW(descend(objective("x"), {0, 0}, gd(0.1), {.steps = -1}), ValueError);
   EXPECT_THROW(descend(objective("x"), {0, 0}, gd(0.1), {.steps = 1, .record_every = 0}), ValueError);
+}
+
+// descend replays f's captured gradient (autograd/gradient_replay.h) where it can and runs f
+// eagerly where it cannot: both must give the path of a plain eager loop, bit for bit.
+std::vector<double> eager_path_x(const analysis::Objective& f, analysis::Point2D start,
+                                 const analysis::OptimizerFactory& make, int steps) {
+  const Tensor x = Tensor::scalar(start.x, DType::f64).requires_grad_();
+  const Tensor y = Tensor::scalar(start.y, DType::f64).requires_grad_();
+  const std::unique_ptr<optim::Optimizer> optimizer = make({x, y});
+  std::vector<double> path{x.item()};
+  for (int k = 0; k < steps; ++k) {
+    optimizer->zero_grad();
+    f(x, y).backward();
+    optimizer->step();
+    path.push_back(x.item());
+  }
+  return path;
+}
+
+TEST(Descent, ReplayedAndEagerObjectivesFollowTheEagerPathBitForBit) {
+  const analysis::OptimizerFactory adam = [](std::vector<Tensor> params) {
+    return std::make_unique<optim::Adam>(std::move(params), optim::AdamOptions{.lr = 1e-2, .betas = {0.9, 0.99}});
+  };
+  // Rosenbrock replays; a tensor exponent records an op that does not, so that one runs eagerly.
+  const std::string rosenbrock = "(1 - x)^2 + 100*(y - x^2)^2", tensor_power = "(x^2 + 1)^(y^2 + 1) + sin(x*y)";
+  const Tensor x = Tensor::scalar(1.0, DType::f64).requires_grad_(),
+               y = Tensor::scalar(2.0, DType::f64).requires_grad_();
+  EXPECT_THROW(autograd::GradientReplay([&] { return objective(tensor_power)(x, y); }), NotReplayableError);
+  for (const std::string& text : {rosenbrock, tensor_power}) {
+    SCOPED_TRACE(text);
+    const Descent run = descend(objective(text), {1.5, 1.2}, adam, {.steps = 300});
+    ASSERT_FALSE(run.diverged) << run.reason;
+    EXPECT_EQ(run.x, eager_path_x(objective(text), {1.5, 1.2}, adam, 300));
+  }
 }
 
 }  // namespace

@@ -3,10 +3,12 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <utility>
 
 #include <fmt/format.h>
 
+#include "nnlab/autograd/gradient_replay.h"
 #include "nnlab/core/check.h"
 
 namespace nnlab::analysis {
@@ -18,16 +20,49 @@ struct Evaluation {
   double dy = 0.0;
 };
 
-Evaluation value_and_gradient(const Objective& f, const Tensor& x, const Tensor& y) {
-  const Tensor value = f(x, y);
-  NNLAB_CHECK(value.numel() == 1, ShapeError, "descend: the objective must return one value, got shape {}",
-              value.shape());
-  Evaluation e{.value = value.item()};
-  if (value.requires_grad()) value.backward();  // a function of neither x nor y records no graph
-  if (const Tensor g = x.grad(); g.defined()) e.dx = g.item();
-  if (const Tensor g = y.grad(); g.defined()) e.dy = g.item();
-  return e;
-}
+// f and its gradient at the current (x, y), the gradients zeroed before each call. The first
+// call captures f's evaluation and backward and later calls replay it (autograd/gradient_replay.h:
+// the same bits, a fraction of the time); where f cannot be captured, every call runs it eagerly.
+class Evaluator {
+ public:
+  Evaluator(const Objective& f, Tensor x, Tensor y) : f_(f), x_(std::move(x)), y_(std::move(y)) {}
+
+  Evaluation operator()() {
+    if (replay_) return read(replay_->replay());
+    if (first_) {
+      first_ = false;
+      try {
+        replay_.emplace([this] { return objective(); });
+        return read(replay_->value());
+      } catch (const NotReplayableError&) {
+        // f uses an op that does not replay, or depends on neither x nor y: eager from here on.
+      }
+    }
+    const Tensor value = objective();
+    if (value.requires_grad()) value.backward();  // a function of neither x nor y records no graph
+    return read(value);
+  }
+
+ private:
+  Tensor objective() const {
+    Tensor value = f_(x_, y_);
+    NNLAB_CHECK(value.numel() == 1, ShapeError, "descend: the objective must return one value, got shape {}",
+                value.shape());
+    return value;
+  }
+
+  Evaluation read(const Tensor& value) const {
+    Evaluation e{.value = value.item()};
+    if (const Tensor g = x_.grad(); g.defined()) e.dx = g.item();
+    if (const Tensor g = y_.grad(); g.defined()) e.dy = g.item();
+    return e;
+  }
+
+  const Objective& f_;
+  Tensor x_, y_;
+  bool first_ = true;
+  std::optional<autograd::GradientReplay> replay_;
+};
 
 // "nan" for every NaN: fmt writes "-nan" for one whose sign bit is set, as log(-1) gives.
 double unsigned_nan(double v) { return std::isnan(v) ? std::numeric_limits<double>::quiet_NaN() : v; }
@@ -60,6 +95,7 @@ Descent descend(const Objective& f, Point2D start, const OptimizerFactory& make_
   const Tensor x = Tensor::scalar(start.x, DType::f64).requires_grad_();
   const Tensor y = Tensor::scalar(start.y, DType::f64).requires_grad_();
   const std::unique_ptr<optim::Optimizer> optimizer = make_optimizer({x, y});
+  Evaluator evaluate(f, x, y);
   Descent run;
   Point2D last_good = start;
   double last_value = 0.0;
@@ -67,7 +103,7 @@ Descent descend(const Objective& f, Point2D start, const OptimizerFactory& make_
     const double px = x.item();
     const double py = y.item();
     optimizer->zero_grad();
-    const Evaluation e = value_and_gradient(f, x, y);
+    const Evaluation e = evaluate();
     if (std::string why = divergence(e, px, py, options.bound); !why.empty()) {
       run.diverged = true;
       run.diverged_at = k;

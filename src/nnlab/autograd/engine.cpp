@@ -1,10 +1,12 @@
 #include "nnlab/autograd/engine.h"
 
+#include <algorithm>
 #include <atomic>
 #include <vector>
 
 #include "nnlab/autograd/node.h"
 #include "nnlab/core/check.h"
+#include "nnlab/core/replay.h"
 #include "nnlab/tensor/copy.h"
 
 namespace nnlab::autograd {
@@ -27,22 +29,37 @@ void add_contiguous(const Tensor& a, const Tensor& b, const Tensor& out) {
 // share (add passes grad_out through) must never change behind the other's back.
 Tensor sum_of(Tensor a, const Tensor& b) {
   const Tensor out = exclusive(a) && a.is_contiguous() ? a : Tensor::empty(a.shape(), a.dtype());
-  const Tensor x = contiguous(a), y = contiguous(b);
-  if (a.dtype() == DType::f32)
-    add_contiguous<float>(x, y, out);
-  else
-    add_contiguous<double>(x, y, out);
+  const auto add = [x = contiguous(a), y = contiguous(b), out] {
+    if (out.dtype() == DType::f32)
+      add_contiguous<float>(x, y, out);
+    else
+      add_contiguous<double>(x, y, out);
+  };
+  add();
+  if (replay::Recording* recording = replay::active()) recording->add(add);
   return out;
 }
 
-void accumulate_into_leaf(TensorImpl& leaf, Tensor grad) {
+// A replay repeats the assignment too: zero_grad() between replays drops .grad.
+void set_leaf_grad(TensorImpl& leaf, const Tensor& grad) {
+  leaf.grad = IntrusivePtr<TensorImpl>(grad.impl());
+  if (replay::Recording* recording = replay::active())
+    recording->add(
+        [leaf = IntrusivePtr<TensorImpl>(&leaf), grad] { leaf->grad = IntrusivePtr<TensorImpl>(grad.impl()); });
+}
+
+// `written_this_pass`: this backward pass already set leaf.grad (a leaf reached twice).
+void accumulate_into_leaf(TensorImpl& leaf, Tensor grad, bool written_this_pass) {
   if (leaf.grad) {
-    leaf.grad = IntrusivePtr<TensorImpl>(sum_of(Tensor(std::move(leaf.grad)), grad).impl());
+    // A replay stands for zero_grad() + backward(): what was there before the capture is not its to add.
+    NNLAB_CHECK(written_this_pass || replay::active() == nullptr, NotReplayableError,
+                "GradientReplay: a parameter had a gradient when the capture began; call zero_grad() first");
+    set_leaf_grad(leaf, sum_of(Tensor(std::move(leaf.grad)), grad));
     return;
   }
   // A leaf's .grad is the user's to change in place (clipping, optimisers), so it must not
   // share storage with anything else.
-  leaf.grad = IntrusivePtr<TensorImpl>((exclusive(grad) && grad.is_contiguous() ? grad : clone(grad)).impl());
+  set_leaf_grad(leaf, exclusive(grad) && grad.is_contiguous() ? grad : clone(grad));
 }
 
 }  // namespace
@@ -54,6 +71,7 @@ struct Scratch {
   std::vector<IntrusivePtr<Node>> ready;
   std::vector<Tensor> slots;
   std::vector<Node*> stack;
+  std::vector<const TensorImpl*> leaves_written;  // while capturing only
 };
 thread_local Scratch t_scratch;
 
@@ -64,6 +82,7 @@ class ScratchLease {
     scratch_.ready.clear();
     scratch_.slots.clear();
     scratch_.stack.clear();
+    scratch_.leaves_written.clear();
     t_scratch = std::move(scratch_);
   }
   ScratchLease(const ScratchLease&) = delete;
@@ -104,7 +123,8 @@ class Engine {
         NNLAB_CHECK(slots[i].defined(), InternalError, "{} backward: no gradient written for input {}", node->name(),
                     i);
         if (edge.leaf) {
-          accumulate_into_leaf(*edge.leaf, std::move(slots[i]));
+          accumulate_into_leaf(*edge.leaf, std::move(slots[i]),
+                               written_before(edge.leaf.get(), scratch->leaves_written));
           continue;
         }
         Node* next = edge.node.get();
@@ -124,6 +144,14 @@ class Engine {
   }
 
  private:
+  // Whether `leaf` got its gradient earlier in this pass; only a capture needs to know.
+  static bool written_before(const TensorImpl* leaf, std::vector<const TensorImpl*>& written) {
+    if (replay::active() == nullptr) return false;
+    if (std::find(written.begin(), written.end(), leaf) != written.end()) return true;
+    written.push_back(leaf);
+    return false;
+  }
+
   // Sets pending_ of every node reachable from root to its number of incoming edges, so a
   // node runs only after all its consumers have sent their gradients.
   static void count_incoming_edges(Node* root, std::vector<Node*>& stack) {
@@ -166,7 +194,7 @@ void backward(const Tensor& root, const Tensor& grad_root, bool retain_graph) {
               "backward: grad must be {} {} like the output, got {} {}", root.shape(), root.dtype(), grad.shape(),
               grad.dtype());
   if (root.is_leaf()) {
-    accumulate_into_leaf(*root.impl(), clone(grad));
+    accumulate_into_leaf(*root.impl(), clone(grad), /*written_this_pass=*/false);
     return;
   }
   Engine::run(root, contiguous(grad), retain_graph);

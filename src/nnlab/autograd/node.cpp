@@ -22,6 +22,13 @@ void GradSink::set(int input, Tensor grad) {
   slots_[input] = std::move(grad);
 }
 
+void refuse_capture(std::string_view op) {
+  throw NotReplayableError(fmt::format(
+      "GradientReplay: cannot capture op '{}': only elementwise, unary, reduction-to-shape and view ops replay; "
+      "evaluate this function eagerly",
+      op));
+}
+
 Node::~Node() {
   // Free a long chain of nodes with a loop, not recursion: a 10^5-op graph would otherwise
   // overflow the stack when its last tensor goes away.

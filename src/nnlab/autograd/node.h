@@ -13,6 +13,7 @@
 
 #include "nnlab/autograd/grad_mode.h"
 #include "nnlab/core/object_pool.h"
+#include "nnlab/core/replay.h"
 #include "nnlab/tensor/tensor.h"
 
 namespace nnlab::autograd {
@@ -65,6 +66,15 @@ class Node : public GradFn {
   std::uint64_t visit_pass_ = 0;
 };
 
+// A node type whose op and backward write tensor buffers only through the entry points a
+// replay::Recording sees (core/replay.h) says `static constexpr bool kReplayable = true;`.
+// Only such ops may record while a GradientReplay captures (gradient_replay.h).
+template <typename NodeT>
+concept Replayable = NodeT::kReplayable;
+
+// Throws NotReplayableError naming the op: it recorded while a capture was running.
+[[noreturn]] void refuse_capture(std::string_view op);
+
 // True when grad mode is on and any input requires grad: then the op must record.
 bool should_record(std::span<const Tensor> inputs);
 inline bool should_record(std::initializer_list<Tensor> inputs) {
@@ -76,6 +86,9 @@ inline bool should_record(std::initializer_list<Tensor> inputs) {
 template <typename NodeT>
 NodeT& record(const Tensor& out, std::span<const Tensor> inputs) {
   auto node = make_intrusive<NodeT>();
+  if constexpr (!Replayable<NodeT>) {
+    if (replay::active() != nullptr) refuse_capture(node->name());
+  }
   node->edges_.reserve(inputs.size());
   for (const Tensor& input : inputs) {
     Edge edge;

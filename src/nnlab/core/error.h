@@ -26,6 +26,9 @@ struct DataError : Error {
 struct IoError : Error {
   using Error::Error;
 };
+struct NotReplayableError : Error {  // a computation autograd::GradientReplay cannot capture
+  using Error::Error;
+};
 struct InternalError : Error {  // a bug in nnlab, never the user's input
   using Error::Error;
 };

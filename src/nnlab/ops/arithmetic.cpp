@@ -32,6 +32,7 @@ Tensor compute_binary(kernels::BinaryOp op, const Tensor& a, const Tensor& b, co
 
 // d(a + b) = (g, g); d(a - b) = (g, -g).
 struct AddBackward final : autograd::Node {
+  static constexpr bool kReplayable = true;
   double b_sign = 1.0;
   std::string_view name() const override { return b_sign > 0 ? "add" : "sub"; }
   void backward(const Tensor& grad_out, autograd::GradSink& grads) override {
@@ -45,6 +46,7 @@ struct AddBackward final : autograd::Node {
 
 // d(a * b) = (g * b, g * a).
 struct MulBackward final : autograd::Node {
+  static constexpr bool kReplayable = true;
   Tensor a, b;
   std::string_view name() const override { return "mul"; }
   void backward(const Tensor& grad_out, autograd::GradSink& grads) override {
@@ -55,6 +57,7 @@ struct MulBackward final : autograd::Node {
 
 // d(a / b) = (g / b, -g * a / b^2).
 struct DivBackward final : autograd::Node {
+  static constexpr bool kReplayable = true;
   Tensor a, b;
   std::string_view name() const override { return "div"; }
   void backward(const Tensor& grad_out, autograd::GradSink& grads) override {

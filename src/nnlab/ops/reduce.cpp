@@ -41,6 +41,7 @@ ReducePlan plan(const Tensor& x, const Shape& dims, bool keepdim, const char* wh
 
 // sum and mean: dx = scale * grad_out broadcast over the reduced dims (scale 1 or 1/R).
 struct SumBackward final : autograd::Node {
+  static constexpr bool kReplayable = true;
   Shape keep_shape;
   double scale = 1.0;
   bool is_mean = false;

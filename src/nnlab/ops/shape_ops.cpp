@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "nnlab/autograd/node.h"
+#include "nnlab/core/replay.h"
 #include "nnlab/ops/broadcast.h"
 #include "nnlab/tensor/copy.h"
 #include "nnlab/tensor/view.h"
@@ -12,6 +13,7 @@ namespace {
 
 // reshape, flatten, squeeze, unsqueeze: the gradient is grad_out in the input's shape.
 struct ReshapeBackward final : autograd::Node {
+  static constexpr bool kReplayable = true;
   std::string_view name() const override { return "reshape"; }
   void backward(const Tensor& grad_out, autograd::GradSink& grads) override {
     grads.set(0, view::reshape(nnlab::contiguous(grad_out), edges()[0].shape));
@@ -19,6 +21,7 @@ struct ReshapeBackward final : autograd::Node {
 };
 
 struct PermuteBackward final : autograd::Node {
+  static constexpr bool kReplayable = true;
   Shape inverse;  // inverse[order[i]] = i
   std::string_view name() const override { return "permute"; }
   void backward(const Tensor& grad_out, autograd::GradSink& grads) override {
@@ -28,6 +31,7 @@ struct PermuteBackward final : autograd::Node {
 
 // narrow and select: grad_out lands in the window it came from, zeros elsewhere.
 struct NarrowBackward final : autograd::Node {
+  static constexpr bool kReplayable = true;
   int dim = 0;
   std::int64_t start = 0;
   bool selected = false;  // select removed `dim`
@@ -36,7 +40,10 @@ struct NarrowBackward final : autograd::Node {
     Tensor dx = Tensor::zeros(edges()[0].shape, edges()[0].dtype);
     if (selected && grad_out.numel() == 1) {  // one element (an entry of a vector): one copy, no view
       const std::size_t bytes = dtype_size(dx.dtype());
-      std::memcpy(static_cast<char*>(dx.data_ptr()) + start * dx.strides()[dim] * bytes, grad_out.data_ptr(), bytes);
+      const auto copy = [to = static_cast<char*>(dx.data_ptr()) + start * dx.strides()[dim] * bytes,
+                         from = grad_out.data_ptr(), bytes] { std::memcpy(to, from, bytes); };
+      copy();
+      if (replay::Recording* recording = replay::active()) recording->add(copy);
     } else {
       copy_into(selected ? view::select(dx, dim, start) : view::narrow(dx, dim, start, grad_out.shape()[dim]),
                 grad_out);
@@ -46,6 +53,7 @@ struct NarrowBackward final : autograd::Node {
 };
 
 struct ExpandBackward final : autograd::Node {
+  static constexpr bool kReplayable = true;
   std::string_view name() const override { return "expand"; }
   void backward(const Tensor& grad_out, autograd::GradSink& grads) override {
     grads.set(0, reduce_to_shape(grad_out, edges()[0].shape));
@@ -54,6 +62,7 @@ struct ExpandBackward final : autograd::Node {
 
 // contiguous, clone and dtype casts: the gradient passes through (cast back to the input's dtype).
 struct CopyBackward final : autograd::Node {
+  static constexpr bool kReplayable = true;
   std::string_view name() const override { return "copy"; }
   void backward(const Tensor& grad_out, autograd::GradSink& grads) override {
     grads.set(0, nnlab::to_dtype(nnlab::contiguous(grad_out), edges()[0].dtype));

@@ -11,6 +11,7 @@ namespace {
 
 // dx = dy · f'(x), with f' written from the one tensor the op saved.
 struct UnaryBackward final : autograd::Node {
+  static constexpr bool kReplayable = true;
   kernels::UnaryOp op = kernels::UnaryOp::exp;
   kernels::UnaryParams params;
   // The buffer of x or y, whichever f' reads (none for sign): both are contiguous in the

@@ -4,6 +4,7 @@
 
 #include "nnlab/core/check.h"
 #include "nnlab/core/parallel.h"
+#include "nnlab/core/replay.h"
 #include "nnlab/core/strided_loop.h"
 #include "nnlab/tensor/view.h"
 
@@ -46,6 +47,7 @@ void copy_from(const Tensor& dst, const Tensor& src) {
 }  // namespace
 
 void copy_into(const Tensor& dst, const Tensor& src) {
+  if (replay::Recording* recording = replay::active()) recording->add([dst, src] { copy_into(dst, src); });
   const Tensor source = src.shape() == dst.shape() ? src : view::expand(src, dst.shape());
   if (dst.numel() == 0) return;
   if (dst.dtype() == source.dtype() && dst.is_contiguous() && source.is_contiguous()) {

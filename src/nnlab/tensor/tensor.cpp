@@ -5,6 +5,7 @@
 
 #include "nnlab/core/allocator.h"
 #include "nnlab/core/check.h"
+#include "nnlab/core/replay.h"
 #include "nnlab/core/strided_loop.h"
 #include "nnlab/tensor/print.h"
 
@@ -55,7 +56,11 @@ Tensor Tensor::empty(const Shape& shape, DType dtype) {
 
 Tensor Tensor::zeros(const Shape& shape, DType dtype) {
   Tensor t = empty(shape, dtype);
-  std::memset(t.data_ptr(), 0, static_cast<std::size_t>(t.numel()) * dtype_size(dtype));
+  const auto fill = [data = t.data_ptr(), bytes = static_cast<std::size_t>(t.numel()) * dtype_size(dtype)] {
+    std::memset(data, 0, bytes);
+  };
+  fill();
+  if (replay::Recording* recording = replay::active()) recording->add(fill);
   return t;
 }
 
@@ -63,11 +68,15 @@ Tensor Tensor::ones(const Shape& shape, DType dtype) { return full(shape, 1.0, d
 
 Tensor Tensor::full(const Shape& shape, double value, DType dtype) {
   Tensor t = empty(shape, dtype);
-  switch (dtype) {
-    case DType::f32: fill_value<float>(t.data_ptr(), t.numel(), value); break;
-    case DType::f64: fill_value<double>(t.data_ptr(), t.numel(), value); break;
-    case DType::i64: fill_value<std::int64_t>(t.data_ptr(), t.numel(), value); break;
-  }
+  const auto fill = [data = t.data_ptr(), n = t.numel(), value, dtype] {
+    switch (dtype) {
+      case DType::f32: fill_value<float>(data, n, value); break;
+      case DType::f64: fill_value<double>(data, n, value); break;
+      case DType::i64: fill_value<std::int64_t>(data, n, value); break;
+    }
+  };
+  fill();
+  if (replay::Recording* recording = replay::active()) recording->add(fill);
   return t;
 }
 

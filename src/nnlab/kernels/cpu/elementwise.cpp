@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "nnlab/core/replay.h"
 #include "nnlab/kernels/cpu/loops.h"
 
 namespace nnlab::kernels {
@@ -25,6 +26,7 @@ void binary_typed(BinaryOp op, const ConstView& a, const ConstView& b, const Mut
 }  // namespace
 
 void binary_forward(BinaryOp op, const ConstView& a, const ConstView& b, const MutView& out) {
+  if (replay::Recording* recording = replay::active()) recording->add([=] { binary_forward(op, a, b, out); });
   cpu::dispatch_floating(out.dtype, [&]<typename T>() { binary_typed<T>(op, a, b, out); });
 }
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "nnlab/core/replay.h"
 #include "nnlab/kernels/cpu/isa.h"
 #include "nnlab/kernels/cpu/loops.h"
 #include "nnlab/kernels/cpu/reduce_layout.h"
@@ -249,11 +250,13 @@ void var_backward_typed(const ConstView& x, const ConstView& mean, const ConstVi
 }  // namespace
 
 void sum_forward(const ConstView& x, const MutView& out) {
+  if (replay::Recording* recording = replay::active()) recording->add([=] { sum_forward(x, out); });
   NNLAB_DCHECK(out.is_contiguous() && out.shape.rank() == x.shape.rank());
   cpu::dispatch_floating(out.dtype, [&]<typename T>() { sum_typed<T>(x, out, /*mean=*/false); });
 }
 
 void mean_forward(const ConstView& x, const MutView& out) {
+  if (replay::Recording* recording = replay::active()) recording->add([=] { mean_forward(x, out); });
   NNLAB_DCHECK(out.is_contiguous() && out.shape.rank() == x.shape.rank());
   cpu::dispatch_floating(out.dtype, [&]<typename T>() { sum_typed<T>(x, out, /*mean=*/true); });
 }
@@ -265,6 +268,7 @@ void var_forward(const ConstView& x, std::int64_t correction, const MutView& out
 }
 
 void sum_backward(const ConstView& grad_out, double scale, const MutView& dx) {
+  if (replay::Recording* recording = replay::active()) recording->add([=] { sum_backward(grad_out, scale, dx); });
   NNLAB_DCHECK(grad_out.is_contiguous() && grad_out.shape.rank() == dx.shape.rank());
   if (dx.numel() == 0) return;
   cpu::dispatch_floating(dx.dtype, [&]<typename T>() { sum_backward_typed<T>(grad_out, scale, dx); });

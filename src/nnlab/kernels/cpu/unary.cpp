@@ -7,6 +7,7 @@
 #include <numbers>
 #include <type_traits>
 
+#include "nnlab/core/replay.h"
 #include "nnlab/kernels/cpu/fast_math.h"
 #include "nnlab/kernels/cpu/isa.h"
 #include "nnlab/kernels/cpu/loops.h"
@@ -246,6 +247,7 @@ std::string_view unary_name(UnaryOp op) {
 }
 
 void unary_forward(UnaryOp op, const UnaryParams& params, const ConstView& x, const MutView& out) {
+  if (replay::Recording* recording = replay::active()) recording->add([=] { unary_forward(op, params, x, out); });
   NNLAB_DCHECK(x.is_contiguous() && out.is_contiguous() && x.shape == out.shape && x.dtype == out.dtype);
   cpu::dispatch_floating(out.dtype, [&]<typename T>() {
     const Args<T> args = to_args<T>(params);
@@ -260,6 +262,8 @@ void unary_forward(UnaryOp op, const UnaryParams& params, const ConstView& x, co
 
 void unary_backward(UnaryOp op, const UnaryParams& params, const ConstView& saved, const ConstView& dout,
                     const MutView& dx) {
+  if (replay::Recording* recording = replay::active())
+    recording->add([=] { unary_backward(op, params, saved, dout, dx); });
   NNLAB_DCHECK(dout.is_contiguous() && dx.is_contiguous() && dout.shape == dx.shape);
   NNLAB_DCHECK(unary_saved(op) == UnarySaved::none || (saved.is_contiguous() && saved.shape == dx.shape));
   cpu::dispatch_floating(dx.dtype, [&]<typename T>() {
