@@ -51,7 +51,7 @@ struct Args {
 [[noreturn]] void usage(const std::string& problem) {
   std::fprintf(stderr,
                "bench_workloads: %s\n"
-               "usage: bench_workloads W<n>[/<variant>] [--steps N] [--threads N] [--seed N] [--no-prefetch] "
+               "usage: bench_workloads W<n>[/<variant>] [--steps N] [--threads N] [--seed N] [--prefetch | --no-prefetch] "
                "[--no-replay] [--phases]\n"
                "       bench_workloads sgemm [--size N] [--threads N]\n"
                "       bench_workloads --list\n",
@@ -79,6 +79,8 @@ Args parse_args(int argc, char** argv) {
       args.run.seed = static_cast<std::uint64_t>(parse_count(arg, argv[++i]));
     } else if (arg == "--size" && has_value) {
       args.size = parse_count(arg, argv[++i]);
+    } else if (arg == "--prefetch") {
+      args.run.prefetch = true;
     } else if (arg == "--no-prefetch") {
       args.run.prefetch = false;
     } else if (arg == "--no-replay") {
