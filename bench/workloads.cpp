@@ -51,8 +51,8 @@ struct Args {
 [[noreturn]] void usage(const std::string& problem) {
   std::fprintf(stderr,
                "bench_workloads: %s\n"
-               "usage: bench_workloads W<n>[/<variant>] [--steps N] [--threads N] [--seed N] [--prefetch | --no-prefetch] "
-               "[--no-replay] [--phases]\n"
+               "usage: bench_workloads W<n>[/<variant>] [--steps N] [--threads N] [--seed N]\n"
+               "                       [--prefetch | --no-prefetch] [--no-replay] [--phases]\n"
                "       bench_workloads sgemm [--size N] [--threads N]\n"
                "       bench_workloads --list\n",
                problem.c_str());

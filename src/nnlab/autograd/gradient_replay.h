@@ -18,8 +18,10 @@
 //   value that depends on no parameter: evaluate such a function eagerly instead;
 // - read parameters that change in place between replays (as optimisers update them); a tensor
 //   that f makes without them (a constant) is computed once, at capture.
-// f must read nothing else that changes, its parameters must have no .grad when the capture
-// starts (replay() stands for zero_grad() + backward()), and they must outlive the object.
+// f must read nothing else that changes and must compute from its parameters with grad mode on
+// (an op under NoGradGuard records no node, so nothing checks it), its parameters must have no
+// .grad when the capture starts (replay() stands for zero_grad() + backward()), and they must
+// outlive the object.
 #include <functional>
 #include <vector>
 
