@@ -207,14 +207,17 @@ def run_workloads(args, cmds):
         if args.threads:
             extra += ["--threads", str(args.threads)]
         impls = [impl for impl in args.impls if impl != NUMPY_LOOP or workload == "W7"]
+        wall = dict.fromkeys(impls, 0.0)  # seconds of each side's processes: where `make bench`'s time goes
         for repeat in range(args.repeats):
             shift = repeat % len(impls)  # rotate who goes first: no side always runs on a warm or cold machine
             for impl in impls[shift:] + impls[:shift]:
                 argv, env = cmds[impl]
                 own_steps = None if steps else torch_steps(impl, workload)
                 own = ["--steps", str(own_steps)] if own_steps else []
+                started = time.monotonic()
                 try:
                     lines = run_lines(argv + [workload] + extra + own, env, args.timeout)
+                    wall[impl] += time.monotonic() - started
                 except RuntimeError as error:
                     print(f"compare: {workload} ({impl}) failed: {error}", file=sys.stderr)
                     results.setdefault((workload, ""), {}).setdefault(impl, [])
@@ -224,6 +227,8 @@ def run_workloads(args, cmds):
                     results.setdefault(key, {}).setdefault(impl, []).append(line)
                     print(f"  {label(key):<14} {impl:<19} run {repeat + 1}/{args.repeats}: "
                           f"{line['samples_per_s']:>12,.0f} samples/s", file=sys.stderr, flush=True)
+        print(f"  {workload}: {sum(wall.values()):.0f} s ("
+              + ", ".join(f"{impl} {seconds:.0f}" for impl, seconds in wall.items()) + ")", file=sys.stderr, flush=True)
     return results
 
 
