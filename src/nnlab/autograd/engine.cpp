@@ -25,18 +25,21 @@ void add_contiguous(const Tensor& a, const Tensor& b, const Tensor& out) {
   for (std::int64_t i = 0, n = out.numel(); i < n; ++i) z[i] = x[i] + y[i];
 }
 
+// out = a + b, all contiguous, of one shape and floating dtype.
+void add_into(const Tensor& a, const Tensor& b, const Tensor& out) {
+  if (out.dtype() == DType::f32)
+    add_contiguous<float>(a, b, out);
+  else
+    add_contiguous<double>(a, b, out);
+}
+
 // a + b, in a's buffer when a is exclusive, else in a new tensor: a gradient that two inputs
 // share (add passes grad_out through) must never change behind the other's back.
 Tensor sum_of(Tensor a, const Tensor& b) {
   const Tensor out = exclusive(a) && a.is_contiguous() ? a : Tensor::empty(a.shape(), a.dtype());
-  const auto add = [x = contiguous(a), y = contiguous(b), out] {
-    if (out.dtype() == DType::f32)
-      add_contiguous<float>(x, y, out);
-    else
-      add_contiguous<double>(x, y, out);
-  };
-  add();
-  if (replay::Recording* recording = replay::active()) recording->add(add);
+  const Tensor x = contiguous(a), y = contiguous(b);
+  add_into(x, y, out);
+  if (replay::Recording* recording = replay::active()) recording->add([x, y, out] { add_into(x, y, out); });
   return out;
 }
 
