@@ -21,6 +21,7 @@ FLOP/s as a fraction of it, and each side's peak resident memory per workload.
 import argparse
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -171,10 +172,49 @@ def available_impls():
     return impls, missing
 
 
+class ForkServers:
+    """PyTorch's runs as forked children of reference/fork_server.py, one server per environment:
+    a full run starts some sixty of them, and a fresh process spent ~1.9 s of its 2.7-3.7 s
+    importing torch. Each run is still a process of its own (see fork_server.py, memory too)."""
+
+    SCRIPTS = {"workloads.py", "train_config.py"}
+
+    def __init__(self):
+        self.enabled = True
+        self.servers = {}  # environment (sorted items) -> Popen
+
+    def handles(self, argv):
+        script = Path(argv[1]) if len(argv) > 1 else None
+        return (self.enabled and argv[0] == PYTHON and script.parent == HERE / "reference"
+                and script.name in self.SCRIPTS)
+
+    def run(self, argv, env, timeout):
+        key = tuple(sorted(env.items()))
+        if key not in self.servers:
+            self.servers[key] = subprocess.Popen([PYTHON, str(HERE / "reference" / "fork_server.py")], env=env,
+                                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        server = self.servers[key]
+        server.stdin.write(json.dumps({"argv": argv[1:], "timeout": timeout}) + "\n")
+        server.stdin.flush()
+        reply = server.stdout.readline()
+        if not reply:
+            raise RuntimeError(f"the fork server ended (exit {server.wait()}): {' '.join(argv)}")
+        reply = json.loads(reply)
+        if reply["returncode"] == -signal.SIGALRM:  # the server's timeout
+            raise RuntimeError(f"timed out after {timeout} s: {' '.join(argv)}")
+        return subprocess.CompletedProcess(argv, reply["returncode"], reply["stdout"], reply["stderr"])
+
+
+FORK_SERVERS = ForkServers()
+
+
 def run_lines(argv, env, timeout):
     """The JSON lines a run prints; raises RuntimeError with its stderr when it fails."""
     try:
-        done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout)
+        if FORK_SERVERS.handles(argv):
+            done = FORK_SERVERS.run(argv, env, timeout)
+        else:
+            done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         raise RuntimeError(f"timed out after {timeout} s: {' '.join(argv)}") from None
     if done.returncode != 0:
@@ -363,6 +403,8 @@ def parse_args():
     parser.add_argument("--reference-env", action="append", default=[], metavar="NAME=VALUE",
                         help="set for both torch runs (e.g. a library path to an optimised BLAS)")
     parser.add_argument("--timeout", type=int, default=3600, help="seconds per run")
+    parser.add_argument("--fresh-processes", action="store_true",
+                        help="start a python3 for every PyTorch run instead of forking one that imported torch")
     args = parser.parse_args()
     args.workloads = [w.strip() for w in args.workloads.split(",") if w.strip()]
     args.probe_cost = PROBE_COST in args.workloads or args.workloads == ALL_WORKLOADS
@@ -552,6 +594,7 @@ def playground(args, cmds):
 
 def main():
     args = parse_args()
+    FORK_SERVERS.enabled = not args.fresh_processes
     cmds = commands(args)
     if not Path(cmds["nnlab"][0][0]).exists():
         print(f"compare: {cmds['nnlab'][0][0]} not found: build the bench_workloads target first", file=sys.stderr)
