@@ -65,7 +65,7 @@ TEST_F(ParallelFor, PausedThreadsRunTheSameChunksInOrderOnTheCaller) {
   EXPECT_FALSE(detail::threads_paused(Clock::now()));
 }
 
-// Two late regions (the others ending 200 us or more after the caller, and later than the caller's
+// Two late regions (the others ending more than 1 ms after the caller, and later than the caller's
 // own chunk took) within 20 ms pause the threads for 100 ms; one alone, or two further apart, do
 // not; a pause that follows soon after the last one lasts twice as long.
 TEST_F(ParallelFor, TwoLateRegionsCloseTogetherPauseTheThreads) {
@@ -75,8 +75,8 @@ TEST_F(ParallelFor, TwoLateRegionsCloseTogetherPauseTheThreads) {
   EXPECT_FALSE(detail::threads_paused(t + 1ms));
   late_region(t + 30ms);  // 30 ms after the last: apart
   EXPECT_FALSE(detail::threads_paused(t + 31ms));
-  detail::note_region(t + 31ms, t + 39ms, t + 40ms);          // 1 ms late, but the caller took 8: not late
-  detail::note_region(t + 40ms, t + 40ms, t + 40ms + 100us);  // 100 us late: a wake-up, not late
+  detail::note_region(t + 31ms, t + 36ms, t + 39ms);          // 3 ms late, but the caller took 5: not late
+  detail::note_region(t + 40ms, t + 40ms, t + 40ms + 900us);  // 900 us late: a wake-up, not late
   EXPECT_FALSE(detail::threads_paused(t + 41ms));
   late_region(t + 45ms);  // 15 ms after the last late one
   EXPECT_TRUE(detail::threads_paused(t + 46ms));

@@ -22,10 +22,13 @@ namespace {
 using namespace std::chrono_literals;
 
 // A region is late when its other threads end more than kLate after the caller's chunk, and
-// later than the caller's chunk took: on a quiet machine waking a spinning thread costs
-// microseconds (a sleeping one tens), while a thread that lost its core comes back after a
-// scheduler slice, milliseconds.
-constexpr Clock::duration kLate = 200us;
+// later than the caller's chunk took: a thread that lost its core to another process comes back
+// after a scheduler slice (3-8 ms measured, W6 with a busy loop on one of two cores), while on a
+// quiet machine waking a spinning thread costs microseconds and a sleeping one on an idle
+// virtual CPU 200-300 us (at 200 us here, such wake-ups paused a quiet W6 run 1-4 times, up to
+// 70 % of its regions: 2.5-4.9M samples/s against 4.0-5.0M at 1 ms, median of 8 runs 4.05M
+// against 4.45M).
+constexpr Clock::duration kLate = 1ms;
 // Two late regions within kLateWindow pause the threads: with another process on a core, about
 // every other region that crosses a scheduler slice is late, while a quiet virtual machine has a
 // late region (a vCPU preempted by the host) a few times a second, apart.
