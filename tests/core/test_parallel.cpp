@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -65,9 +66,9 @@ TEST_F(ParallelFor, PausedThreadsRunTheSameChunksInOrderOnTheCaller) {
   EXPECT_FALSE(detail::threads_paused(Clock::now()));
 }
 
-// Two late regions (the others ending more than 1 ms after the caller, and later than the caller's
-// own chunk took) within 20 ms pause the threads for 100 ms; one alone, or two further apart, do
-// not; a pause that follows soon after the last one lasts twice as long.
+// Two late regions (ending more than 1 ms after the first thread finished its chunk, and later
+// than that chunk took) within 20 ms pause the threads for 100 ms; one alone, or two further
+// apart, do not; a pause that follows soon after the last one lasts twice as long.
 TEST_F(ParallelFor, TwoLateRegionsCloseTogetherPauseTheThreads) {
   const Clock::time_point t = Clock::now() + 1h;  // clear of any real region's notes
   const auto late_region = [](Clock::time_point end) { detail::note_region(end - 3ms, end - 2ms, end); };
@@ -75,7 +76,7 @@ TEST_F(ParallelFor, TwoLateRegionsCloseTogetherPauseTheThreads) {
   EXPECT_FALSE(detail::threads_paused(t + 1ms));
   late_region(t + 30ms);  // 30 ms after the last: apart
   EXPECT_FALSE(detail::threads_paused(t + 31ms));
-  detail::note_region(t + 31ms, t + 36ms, t + 39ms);          // 3 ms late, but the caller took 5: not late
+  detail::note_region(t + 31ms, t + 36ms, t + 39ms);          // 3 ms late, but the first chunk took 5: not late
   detail::note_region(t + 40ms, t + 40ms, t + 40ms + 900us);  // 900 us late: a wake-up, not late
   EXPECT_FALSE(detail::threads_paused(t + 41ms));
   late_region(t + 45ms);  // 15 ms after the last late one
@@ -92,6 +93,29 @@ TEST_F(ParallelFor, TwoLateRegionsCloseTogetherPauseTheThreads) {
   late_region(t + 10s + 1ms);
   EXPECT_TRUE(detail::threads_paused(t + 10s + 100ms));
   EXPECT_FALSE(detail::threads_paused(t + 10s + 102ms));
+}
+
+// Two regions in a row in which one thread's chunk stalls for 3 ms, with no work on the others.
+bool paused_after_two_stalls(int stalled_thread) {
+  detail::pause_threads_for({});
+  for (int region = 0; region < 2; ++region) {
+    parallel_for(0, 3, 1, [&](std::int64_t, std::int64_t) {
+      if (omp_get_thread_num() == stalled_thread) std::this_thread::sleep_for(3ms);
+    });
+  }
+  return detail::threads_paused(Clock::now());
+}
+
+// The thread that lost its core may be the caller or a helper: either one's stalls pause the
+// threads (lateness counts from the first thread done; counted from the caller's chunk, a caller
+// that shared the busy core went unseen). On a loaded machine the other threads may start late
+// too and hide a stall, so each thread gets a few tries.
+TEST_F(ParallelFor, AStalledCallerOrHelperPausesTheThreads) {
+  for (const int stalled : {0, 1, 2}) {
+    bool paused = false;
+    for (int attempt = 0; attempt < 5 && !paused; ++attempt) paused = paused_after_two_stalls(stalled);
+    EXPECT_TRUE(paused) << "thread " << stalled;
+  }
 }
 
 }  // namespace

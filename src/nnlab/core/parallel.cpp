@@ -21,8 +21,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// A region is late when its other threads end more than kLate after the caller's chunk, and
-// later than the caller's chunk took: a thread that lost its core to another process comes back
+// A region is late when it ends more than kLate after its first thread finished its chunk, and
+// later than that chunk took: a thread that lost its core to another process comes back
 // after a scheduler slice (3-8 ms measured, W6 with a busy loop on one of two cores), while on a
 // quiet machine waking a spinning thread costs microseconds and a sleeping one on an idle
 // virtual CPU 200-300 us (at 200 us here, such wake-ups paused a quiet W6 run 1-4 times, up to
@@ -52,9 +52,9 @@ Clock::rep ticks(Clock::time_point t) { return t.time_since_epoch().count(); }
 
 bool threads_paused(Clock::time_point now) { return ticks(now) < paused_until.load(std::memory_order_relaxed); }
 
-void note_region(Clock::time_point start, Clock::time_point caller_done, Clock::time_point end) {
-  const Clock::duration late = end - caller_done;
-  if (late <= kLate || late <= caller_done - start) return;
+void note_region(Clock::time_point start, Clock::time_point first_done, Clock::time_point end) {
+  const Clock::duration late = end - first_done;
+  if (late <= kLate || late <= first_done - start) return;
   const Clock::rep previous = last_late.exchange(ticks(end), std::memory_order_relaxed);
   if (ticks(end) - previous >= Clock::duration(kLateWindow).count()) return;
   const Clock::rep resumed = paused_until.load(std::memory_order_relaxed);
@@ -67,6 +67,7 @@ void note_region(Clock::time_point start, Clock::time_point caller_done, Clock::
 }
 
 void pause_threads_for(Clock::duration period) {
+  last_late.store(0, std::memory_order_relaxed);
   paused_until.store(ticks(Clock::now() + period), std::memory_order_relaxed);
 }
 

@@ -3,8 +3,10 @@
 // Ranges shorter than `grain` run inline on the calling thread: waking threads costs
 // microseconds, more than small loops take.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <limits>
 
 #include <omp.h>
 
@@ -20,18 +22,20 @@ namespace detail {
 
 using Clock = std::chrono::steady_clock;
 
-// Sharing the machine. When another process keeps a core busy, a parallel region's other thread
-// loses its core for a scheduler slice (milliseconds) and the caller waits for it at the end of
-// every region: two threads ran 2-2.5x slower than one (W6, W2 with a busy loop on one of two
-// cores). parallel_for therefore notes each region's lateness, the time between the caller's
-// own chunk ending and the region ending; a late region puts parallel_for on the caller alone
-// for a while (kSerialPeriod in parallel.cpp), after which it tries the threads again.
+// Sharing the machine. When another process keeps a core busy, the thread of a parallel region
+// that shares that core loses it for a scheduler slice (milliseconds), and the other threads
+// wait for it at the end of every region: two threads ran 2-2.5x slower than one (W6, W2 with a
+// busy loop on one of two cores). parallel_for therefore notes each region's lateness, the time
+// between the first thread finishing its chunk and the region ending (the late thread may be
+// the caller itself); late regions put parallel_for on the caller alone for a while
+// (kSerialPeriod in parallel.cpp), after which it tries the threads again.
 // Until when parallel_for runs its chunks on the calling thread, one after the other.
 bool threads_paused(Clock::time_point now);
-// Records a region that started at `start`, whose caller finished its chunk at `caller_done`
-// and which ended at `end`.
-void note_region(Clock::time_point start, Clock::time_point caller_done, Clock::time_point end);
-// Tests: pause the threads for `period` from now (zero: resume them).
+// Records a region that started at `start`, whose first thread finished its chunk at
+// `first_done` and which ended at `end`.
+void note_region(Clock::time_point start, Clock::time_point first_done, Clock::time_point end);
+// Tests: pause the threads for `period` from now (zero: resume them), forgetting earlier late
+// regions.
 void pause_threads_for(Clock::duration period);
 
 }  // namespace detail
@@ -64,13 +68,17 @@ void parallel_for(std::int64_t begin, std::int64_t end, std::int64_t grain, cons
     for (std::int64_t t = 0; t < chunks; ++t) chunk(t);
     return;
   }
-  detail::Clock::time_point caller_done;
+  std::atomic<detail::Clock::rep> first_done{std::numeric_limits<detail::Clock::rep>::max()};
 #pragma omp parallel num_threads(static_cast <int>(chunks))
   {
     chunk(omp_get_thread_num());
-    if (omp_get_thread_num() == 0) caller_done = detail::Clock::now();
+    const detail::Clock::rep done = detail::Clock::now().time_since_epoch().count();
+    detail::Clock::rep first = first_done.load(std::memory_order_relaxed);
+    while (done < first && !first_done.compare_exchange_weak(first, done, std::memory_order_relaxed)) {
+    }
   }
-  detail::note_region(start, caller_done, detail::Clock::now());
+  detail::note_region(start, detail::Clock::time_point(detail::Clock::duration(first_done.load())),
+                      detail::Clock::now());
 }
 
 }  // namespace nnlab
