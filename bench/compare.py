@@ -12,9 +12,11 @@ ratio nnlab / torch (= reference_time / nnlab_time: higher is better), against
 nnlab runs in the environment as given. Both sides use every core (torch.set_num_threads).
 W7 also runs a third side, reference/rosenbrock_numpy.py: the plain numpy loop with the
 analytic gradient that a course writes. Without PyTorch (or numpy) the script says so and
-runs the sides it can. It also measures the machine's float32 GEMM peak (a large product through nnlab's gemm,
-which is oneDNN, and through torch) and prints each workload's achieved matrix-product
-FLOP/s as a fraction of it, and each side's peak resident memory per workload.
+runs the sides it can. PyTorch's runs are forked from reference/fork_server.py, one server
+per environment, which has imported torch once (--fresh-processes: a python3 per run). It
+also measures the machine's float32 GEMM peak (a large product through nnlab's gemm, which is
+oneDNN, and through torch) and prints each workload's achieved matrix-product FLOP/s as a
+fraction of it, and each side's peak resident memory per workload.
 
     compare.py [--workloads W1,W2] [--repeats 3] [--quick] [--out table.md]
 """
@@ -179,7 +181,7 @@ def available_impls():
 
 class ForkServers:
     """PyTorch's runs as forked children of reference/fork_server.py, one server per environment:
-    a full run starts some sixty of them, and a fresh process spent ~1.9 s of its 2.7-3.7 s
+    a full run makes 73 of them, and a fresh process spent ~1.9 s of its 2.7-3.7 s
     importing torch. Each run is still a process of its own (see fork_server.py, memory too)."""
 
     SCRIPTS = {"workloads.py", "train_config.py"}
@@ -189,9 +191,10 @@ class ForkServers:
         self.servers = {}  # environment (sorted items) -> Popen
 
     def handles(self, argv):
-        script = Path(argv[1]) if len(argv) > 1 else None
-        return (self.enabled and argv[0] == PYTHON and script.parent == HERE / "reference"
-                and script.name in self.SCRIPTS)
+        if not self.enabled or len(argv) < 2 or argv[0] != PYTHON:
+            return False
+        script = Path(argv[1])
+        return script.parent == HERE / "reference" and script.name in self.SCRIPTS
 
     def run(self, argv, env, timeout):
         key = tuple(sorted(env.items()))
