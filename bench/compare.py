@@ -202,11 +202,15 @@ class ForkServers:
             self.servers[key] = subprocess.Popen([PYTHON, str(HERE / "reference" / "fork_server.py")], env=env,
                                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         server = self.servers[key]
-        server.stdin.write(json.dumps({"argv": argv[1:], "timeout": timeout}) + "\n")
-        server.stdin.flush()
-        reply = server.stdout.readline()
+        try:
+            server.stdin.write(json.dumps({"argv": argv[1:], "timeout": timeout}) + "\n")
+            server.stdin.flush()
+            reply = server.stdout.readline()
+        except BrokenPipeError:  # it ended before this run
+            reply = ""
         if not reply:
-            raise RuntimeError(f"the fork server ended (exit {server.wait()}): {' '.join(argv)}")
+            raise RuntimeError(f"the fork server ended (exit {server.wait()}; --fresh-processes runs without it): "
+                               f"{' '.join(argv)}")
         reply = json.loads(reply)
         if reply["returncode"] == -signal.SIGALRM:  # the server's timeout
             raise RuntimeError(f"timed out after {timeout} s: {' '.join(argv)}")
@@ -528,8 +532,9 @@ def contended(args, cmds):
                                     values[threads].append(experiment_seconds(args, cmds, side, threads, run_dir))
                                     continue
                                 argv, env = cmds["nnlab" if side == "nnlab" else "torch tuned"]
-                                steps = args.steps or (QUICK_DEFAULT if args.quick else
-                                                       CONTENDED_TORCH_STEPS[job] if side == "torch" else None)
+                                steps = args.steps or (QUICK_DEFAULT if args.quick else None)
+                                if not steps and side == "torch":
+                                    steps = CONTENDED_TORCH_STEPS[job]  # nnlab: the spec's steps
                                 own = ["--steps", str(steps)] if steps else []
                                 line = run_lines(argv + [job, "--threads", str(threads)] + own, env,
                                                  args.timeout)[0]

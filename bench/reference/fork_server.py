@@ -115,7 +115,12 @@ def serve(request, resident):
 
 
 def main():
-    resident = resident_file_pages()
+    try:
+        resident = resident_file_pages()
+    except OSError as error:
+        print(f"fork_server: cannot list the resident pages ({error}): without them a child's peak memory "
+              "would read low; run bench/compare.py with --fresh-processes", file=sys.stderr)
+        return 2
     for line in sys.stdin:
         if line.strip():
             print(json.dumps(serve(json.loads(line), resident)), flush=True)
